@@ -1,0 +1,10 @@
+//! Storefront catalog pages: the listing at `/` and the product page.
+
+mod components;
+mod home;
+mod product;
+mod server_fns;
+
+pub use home::HomePage;
+pub use product::ProductPage;
+pub use server_fns::{get_catalog_page, get_product_page, ProductPageData};

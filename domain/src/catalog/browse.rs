@@ -1,0 +1,329 @@
+//! Turning the catalog and a [`CatalogQuery`] into one page of results. Pure: the service runs
+//! it over its in-memory snapshot, tests run it over plain vectors.
+
+use super::search::{self, SearchDoc};
+use super::{CatalogQuery, Category, Product, ProductCard, SortOrder};
+use serde::{Deserialize, Serialize};
+use std::cmp::Reverse;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CatalogPage {
+    pub items: Vec<ProductCard>,
+    /// Matching products over all pages.
+    pub total: usize,
+    /// The query as answered: its page is clamped to the pages that exist.
+    pub query: CatalogQuery,
+    pub page_count: u32,
+    /// For a search that found nothing: a corrected search that finds something.
+    pub suggestion: Option<String>,
+    /// How many products each category has for this search, ignoring the category filter.
+    pub categories: Vec<CategoryCount>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryCount {
+    pub category: Category,
+    pub count: usize,
+}
+
+/// One page of `products` (the shop's active products, with `docs[i]` indexing
+/// `products[i]`) for `query`.
+pub fn browse(products: &[Product], docs: &[SearchDoc], query: &CatalogQuery) -> CatalogPage {
+    debug_assert_eq!(products.len(), docs.len());
+    let terms = search::terms(&query.q);
+    let matching: Vec<(&Product, u32)> = products
+        .iter()
+        .zip(docs)
+        .filter_map(|(p, d)| d.score(&terms).map(|s| (p, s)))
+        .collect();
+
+    let categories = Category::ALL
+        .into_iter()
+        .map(|category| CategoryCount {
+            category,
+            count: matching
+                .iter()
+                .filter(|(p, _)| p.category == category)
+                .count(),
+        })
+        .collect();
+
+    let mut hits: Vec<(&Product, u32)> = matching
+        .into_iter()
+        .filter(|(p, _)| query.category.is_none_or(|c| p.category == c))
+        .collect();
+    sort_hits(&mut hits, query.sort);
+
+    let total = hits.len();
+    let page_count = u32::try_from(total.div_ceil(CatalogQuery::PAGE_SIZE).max(1)).unwrap_or(1);
+    let page = query.page.clamp(1, page_count);
+    let start = (page as usize - 1) * CatalogQuery::PAGE_SIZE;
+    let items = hits
+        .iter()
+        .skip(start)
+        .take(CatalogQuery::PAGE_SIZE)
+        .map(|(p, _)| p.card())
+        .collect();
+
+    let suggestion = if total == 0 && !terms.is_empty() {
+        search::suggest(&terms, docs.iter().flat_map(SearchDoc::vocabulary)).filter(|better| {
+            let better_terms = search::terms(better);
+            docs.iter().any(|d| d.score(&better_terms).is_some())
+        })
+    } else {
+        None
+    };
+
+    CatalogPage {
+        items,
+        total,
+        query: query.with_page(page),
+        page_count,
+        suggestion,
+        categories,
+    }
+}
+
+fn sort_hits(hits: &mut [(&Product, u32)], sort: SortOrder) {
+    match sort {
+        SortOrder::Featured => hits.sort_by_key(|(p, score)| {
+            (
+                Reverse(*score),
+                Reverse(p.featured),
+                Reverse(p.stock_state().is_available()),
+                Reverse(p.created_at),
+                p.id.clone(),
+            )
+        }),
+        SortOrder::PriceAsc => hits.sort_by_key(|(p, _)| (p.price.cents(), p.name.to_lowercase())),
+        SortOrder::PriceDesc => {
+            hits.sort_by_key(|(p, _)| (Reverse(p.price.cents()), p.name.to_lowercase()))
+        }
+        SortOrder::Newest => hits.sort_by_key(|(p, _)| (Reverse(p.created_at), p.id.clone())),
+        SortOrder::Name => hits.sort_by_key(|(p, _)| (p.name.to_lowercase(), p.id.clone())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{ProductId, ProductStatus, Slug};
+    use crate::time::Timestamp;
+    use crate::{Currency, Money};
+
+    fn product(n: u32, name: &str, category: Category, cents: i64, stock: u32) -> Product {
+        Product {
+            id: ProductId::parse(&format!("01936b2e-7c4a-7b3e-9f1d-{n:012}")).unwrap(),
+            slug: Slug::from_name(name),
+            name: name.into(),
+            description: format!("Description of {name}."),
+            price: Money::new(cents, Currency::Usd).unwrap(),
+            category,
+            image: String::new(),
+            stock,
+            status: ProductStatus::Active,
+            featured: n % 7 == 0,
+            created_at: Timestamp(i64::from(n)),
+            updated_at: Timestamp(i64::from(n)),
+        }
+    }
+
+    fn catalog(n: u32) -> (Vec<Product>, Vec<SearchDoc>) {
+        let products: Vec<Product> = (1..=n)
+            .map(|i| {
+                let category = Category::ALL[i as usize % Category::ALL.len()];
+                product(i, &format!("Item {i}"), category, i64::from(i) * 100, i % 4)
+            })
+            .collect();
+        let docs = products.iter().map(SearchDoc::of).collect();
+        (products, docs)
+    }
+
+    fn run(products: &[Product], docs: &[SearchDoc], query: CatalogQuery) -> CatalogPage {
+        browse(products, docs, &query)
+    }
+
+    #[test]
+    fn pages_hold_page_size_items_and_the_last_page_holds_the_rest() {
+        let (p, d) = catalog(30);
+        let q = CatalogQuery {
+            page: 1,
+            ..Default::default()
+        };
+        let first = run(&p, &d, q.clone());
+        assert_eq!(first.items.len(), CatalogQuery::PAGE_SIZE);
+        assert_eq!(first.total, 30);
+        assert_eq!(first.page_count, 3);
+        let last = run(&p, &d, q.with_page(3));
+        assert_eq!(last.items.len(), 30 - 2 * CatalogQuery::PAGE_SIZE);
+    }
+
+    #[test]
+    fn a_page_past_the_end_shows_the_last_page() {
+        let (p, d) = catalog(30);
+        let page = run(
+            &p,
+            &d,
+            CatalogQuery {
+                page: 99,
+                ..Default::default()
+            },
+        );
+        assert_eq!(page.query.page, 3);
+        assert!(!page.items.is_empty());
+    }
+
+    #[test]
+    fn an_empty_catalog_has_one_empty_page() {
+        let page = run(
+            &[],
+            &[],
+            CatalogQuery {
+                page: 5,
+                ..Default::default()
+            },
+        );
+        assert_eq!((page.total, page.page_count, page.query.page), (0, 1, 1));
+    }
+
+    #[test]
+    fn featured_products_lead_the_default_order_and_sold_out_ones_trail() {
+        let (p, d) = catalog(28);
+        let page = run(
+            &p,
+            &d,
+            CatalogQuery {
+                page: 1,
+                ..Default::default()
+            },
+        );
+        assert_eq!(page.items[0].name, "Item 28"); // featured (28 % 7 == 0) and newest of those
+        let all = run(
+            &p,
+            &d,
+            CatalogQuery {
+                page: 3,
+                ..Default::default()
+            },
+        );
+        let last = all.items.last().unwrap();
+        assert!(!last.stock_state.is_available(), "{last:?}");
+    }
+
+    #[test]
+    fn price_sorts_order_by_cents_both_ways() {
+        let (p, d) = catalog(20);
+        let up = run(
+            &p,
+            &d,
+            CatalogQuery {
+                sort: SortOrder::PriceAsc,
+                page: 1,
+                ..Default::default()
+            },
+        );
+        let cents: Vec<i64> = up.items.iter().map(|c| c.price.cents()).collect();
+        assert!(cents.windows(2).all(|w| w[0] <= w[1]), "{cents:?}");
+        let down = run(
+            &p,
+            &d,
+            CatalogQuery {
+                sort: SortOrder::PriceDesc,
+                page: 1,
+                ..Default::default()
+            },
+        );
+        assert_eq!(down.items[0].price.cents(), 2000);
+    }
+
+    #[test]
+    fn name_sort_is_alphabetical_ignoring_case() {
+        let products = vec![
+            product(1, "banana Stand", Category::Books, 100, 9),
+            product(2, "Apple Crate", Category::Books, 100, 9),
+            product(3, "cherry Pit", Category::Books, 100, 9),
+        ];
+        let docs: Vec<SearchDoc> = products.iter().map(SearchDoc::of).collect();
+        let page = run(
+            &products,
+            &docs,
+            CatalogQuery {
+                sort: SortOrder::Name,
+                page: 1,
+                ..Default::default()
+            },
+        );
+        let names: Vec<&str> = page.items.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["Apple Crate", "banana Stand", "cherry Pit"]);
+    }
+
+    #[test]
+    fn the_category_filter_keeps_only_that_category_and_counts_ignore_it() {
+        let (p, d) = catalog(40);
+        let q = CatalogQuery {
+            category: Some(Category::Books),
+            page: 1,
+            ..Default::default()
+        };
+        let page = run(&p, &d, q);
+        assert!(page.items.iter().all(|c| c.category == Category::Books));
+        assert_eq!(page.total, 5);
+        let counted: usize = page.categories.iter().map(|c| c.count).sum();
+        assert_eq!(counted, 40);
+    }
+
+    #[test]
+    fn a_search_ranks_name_matches_first() {
+        let products = vec![
+            product(1, "Trail Mix", Category::Outdoor, 100, 9),
+            product(2, "Camp Lantern", Category::Outdoor, 100, 9),
+        ];
+        let mut products = products;
+        products[0].description = "Great with a lantern at camp.".into();
+        let docs: Vec<SearchDoc> = products.iter().map(SearchDoc::of).collect();
+        let page = run(
+            &products,
+            &docs,
+            CatalogQuery {
+                q: "lantern".into(),
+                page: 1,
+                ..Default::default()
+            },
+        );
+        let names: Vec<&str> = page.items.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["Camp Lantern", "Trail Mix"]);
+    }
+
+    #[test]
+    fn a_search_with_no_results_suggests_a_corrected_search_that_finds_something() {
+        let products = vec![product(
+            1,
+            "Wireless Headphones",
+            Category::Electronics,
+            100,
+            9,
+        )];
+        let docs: Vec<SearchDoc> = products.iter().map(SearchDoc::of).collect();
+        let page = run(
+            &products,
+            &docs,
+            CatalogQuery {
+                q: "wirelss".into(),
+                page: 1,
+                ..Default::default()
+            },
+        );
+        assert_eq!(page.total, 0);
+        assert_eq!(page.suggestion.as_deref(), Some("wireless"));
+        let nothing = run(
+            &products,
+            &docs,
+            CatalogQuery {
+                q: "zzzzzz".into(),
+                page: 1,
+                ..Default::default()
+            },
+        );
+        assert_eq!(nothing.suggestion, None);
+    }
+}

@@ -1,0 +1,31 @@
+//! The catalog: what the shop sells, and how shoppers find it.
+
+mod browse;
+mod category;
+mod product;
+mod query;
+pub mod search;
+
+#[cfg(feature = "ssr")]
+pub mod demo;
+#[cfg(feature = "ssr")]
+mod error;
+#[cfg(feature = "ssr")]
+mod service;
+#[cfg(feature = "ssr")]
+mod table;
+
+pub use browse::{browse, CatalogPage, CategoryCount};
+pub use category::Category;
+pub use product::{
+    NewProduct, Product, ProductCard, ProductDetail, ProductId, ProductName, ProductStatus, Slug,
+    StockState, LOW_STOCK_THRESHOLD,
+};
+pub use query::{percent_encode, CatalogQuery, SortOrder};
+
+#[cfg(feature = "ssr")]
+pub use error::CatalogError;
+#[cfg(feature = "ssr")]
+pub use service::{CatalogService, CatalogSnapshot, SitemapEntry};
+#[cfg(feature = "ssr")]
+pub use table::ProductCursor;

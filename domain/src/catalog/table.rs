@@ -1,0 +1,351 @@
+//! The products table: keys, item <-> [`Product`] conversion, and the queries the catalog
+//! needs. One table holds three kinds of item, told apart by the `pk` prefix:
+//!
+//! - `P#<id>`: a product (the only kind with `status`/`category`, so the GSIs are sparse);
+//! - `S#<slug>`: a slug claim pointing at a product id, making slugs unique by condition;
+//! - `M#catalog`: a counter bumped by every product write, polled to keep caches fresh.
+
+use super::{CatalogError, Category, Product, ProductId, ProductStatus, Slug};
+use crate::store::attr::{n, s, Item, Reader};
+use crate::store::schema::products::{BY_CATEGORY, BY_STATUS};
+use crate::store::{Store, StoreError};
+use crate::time::Timestamp;
+use crate::{Currency, Money};
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
+
+const CATALOG_VERSION_PK: &str = "M#catalog";
+const DEMO_SEED_PK: &str = "M#demo-seed";
+
+fn product_pk(id: &ProductId) -> String {
+    format!("P#{}", id.as_str())
+}
+
+fn slug_pk(slug: &Slug) -> String {
+    format!("S#{}", slug.as_str())
+}
+
+/// Sorts newest last within a GSI partition; the id breaks ties.
+fn created_sk(product: &Product) -> String {
+    format!(
+        "{:015}#{}",
+        product.created_at.millis().max(0),
+        product.id.as_str()
+    )
+}
+
+/// Where a listing stopped: the last item's creation sort key, opaque to callers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProductCursor {
+    pk: String,
+    created_sk: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct ProductTable {
+    store: Store,
+    name: String,
+}
+
+impl ProductTable {
+    pub fn new(store: Store) -> Self {
+        let name = store.tables.products();
+        Self { store, name }
+    }
+
+    fn to_item(product: &Product) -> Item {
+        Item::from([
+            ("pk".into(), s(product_pk(&product.id))),
+            ("id".into(), s(product.id.as_str())),
+            ("slug".into(), s(product.slug.as_str())),
+            ("name".into(), s(&product.name)),
+            ("description".into(), s(&product.description)),
+            ("price_cents".into(), n(product.price.cents())),
+            ("currency".into(), s(product.price.currency().code())),
+            ("category".into(), s(product.category.slug())),
+            ("image".into(), s(&product.image)),
+            ("stock".into(), n(product.stock)),
+            ("status".into(), s(product.status.as_str())),
+            ("featured".into(), AttributeValue::Bool(product.featured)),
+            ("created_at".into(), n(product.created_at.millis())),
+            ("updated_at".into(), n(product.updated_at.millis())),
+            ("created_sk".into(), s(created_sk(product))),
+        ])
+    }
+
+    fn from_item(&self, item: &Item) -> Result<Product, StoreError> {
+        let r = Reader::new(&self.name, item);
+        let currency = r.parsed("currency", Currency::parse)?;
+        let cents: i64 = r.number("price_cents")?;
+        Ok(Product {
+            id: r.parsed("id", ProductId::parse)?,
+            slug: r.parsed("slug", Slug::parse)?,
+            name: r.string("name")?.to_owned(),
+            description: r.string("description")?.to_owned(),
+            price: Money::new(cents, currency)
+                .map_err(|e| StoreError::malformed(&self.name, e.to_string()))?,
+            category: r.parsed("category", Category::parse)?,
+            image: r.string("image")?.to_owned(),
+            stock: r.number("stock")?,
+            status: r.parsed("status", ProductStatus::parse)?,
+            featured: r.boolean("featured")?,
+            created_at: Timestamp(r.number("created_at")?),
+            updated_at: Timestamp(r.number("updated_at")?),
+        })
+    }
+
+    fn bump_version(&self) -> Result<TransactWriteItem, StoreError> {
+        Ok(TransactWriteItem::builder()
+            .update(
+                Update::builder()
+                    .table_name(&self.name)
+                    .key("pk", s(CATALOG_VERSION_PK))
+                    .update_expression("ADD version :one")
+                    .expression_attribute_values(":one", n(1))
+                    .build()?,
+            )
+            .build())
+    }
+
+    /// Writes a new product and claims its slug, in one transaction that fails as a whole
+    /// when the slug (or, astronomically unlikely, the id) is taken.
+    pub async fn insert(&self, product: &Product) -> Result<(), CatalogError> {
+        let put_product = Put::builder()
+            .table_name(&self.name)
+            .set_item(Some(Self::to_item(product)))
+            .condition_expression("attribute_not_exists(pk)")
+            .build()
+            .map_err(StoreError::from)?;
+        let claim_slug = Put::builder()
+            .table_name(&self.name)
+            .item("pk", s(slug_pk(&product.slug)))
+            .item("product_id", s(product.id.as_str()))
+            .condition_expression("attribute_not_exists(pk)")
+            .build()
+            .map_err(StoreError::from)?;
+        let result = self
+            .store
+            .client
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().put(put_product).build())
+            .transact_items(TransactWriteItem::builder().put(claim_slug).build())
+            .transact_items(self.bump_version()?)
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                let failed = failed_conditions(&e);
+                if failed.get(1).copied().unwrap_or(false) {
+                    Err(CatalogError::SlugTaken(product.slug.as_str().to_owned()))
+                } else {
+                    Err(StoreError::call("TransactWriteItems", e).into())
+                }
+            }
+        }
+    }
+
+    /// Replaces a product's stored fields. Never creates: the product must exist with the
+    /// same slug (slug changes go through a claim swap, not this).
+    pub async fn replace(&self, product: &Product) -> Result<(), CatalogError> {
+        let put = Put::builder()
+            .table_name(&self.name)
+            .set_item(Some(Self::to_item(product)))
+            .condition_expression("attribute_exists(pk) AND slug = :slug")
+            .expression_attribute_values(":slug", s(product.slug.as_str()))
+            .build()
+            .map_err(StoreError::from)?;
+        let result = self
+            .store
+            .client
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().put(put).build())
+            .transact_items(self.bump_version()?)
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if failed_conditions(&e).first().copied().unwrap_or(false) => {
+                Err(CatalogError::NotFound)
+            }
+            Err(e) => Err(StoreError::call("TransactWriteItems", e).into()),
+        }
+    }
+
+    pub async fn get(&self, id: &ProductId) -> Result<Option<Product>, StoreError> {
+        let out = self
+            .store
+            .client
+            .get_item()
+            .table_name(&self.name)
+            .key("pk", s(product_pk(id)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| StoreError::call("GetItem", e))?;
+        out.item().map(|item| self.from_item(item)).transpose()
+    }
+
+    pub async fn get_by_slug(&self, slug: &Slug) -> Result<Option<Product>, StoreError> {
+        let out = self
+            .store
+            .client
+            .get_item()
+            .table_name(&self.name)
+            .key("pk", s(slug_pk(slug)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| StoreError::call("GetItem", e))?;
+        let Some(claim) = out.item() else {
+            return Ok(None);
+        };
+        let id = Reader::new(&self.name, claim).parsed("product_id", ProductId::parse)?;
+        self.get(&id).await
+    }
+
+    /// One page of products with `status`, newest first.
+    pub async fn page_by_status(
+        &self,
+        status: ProductStatus,
+        after: Option<&ProductCursor>,
+        limit: i32,
+    ) -> Result<(Vec<Product>, Option<ProductCursor>), StoreError> {
+        self.page_of_index(BY_STATUS, "status", status.as_str(), after, limit)
+            .await
+    }
+
+    /// One page of products in `category` (any status), newest first.
+    pub async fn page_by_category(
+        &self,
+        category: Category,
+        after: Option<&ProductCursor>,
+        limit: i32,
+    ) -> Result<(Vec<Product>, Option<ProductCursor>), StoreError> {
+        self.page_of_index(BY_CATEGORY, "category", category.slug(), after, limit)
+            .await
+    }
+
+    async fn page_of_index(
+        &self,
+        index: &str,
+        hash: &str,
+        value: &str,
+        after: Option<&ProductCursor>,
+        limit: i32,
+    ) -> Result<(Vec<Product>, Option<ProductCursor>), StoreError> {
+        let mut request = self
+            .store
+            .client
+            .query()
+            .table_name(&self.name)
+            .index_name(index)
+            .key_condition_expression("#h = :v")
+            .expression_attribute_names("#h", hash)
+            .expression_attribute_values(":v", s(value))
+            .scan_index_forward(false)
+            .limit(limit);
+        if let Some(c) = after {
+            request = request
+                .exclusive_start_key("pk", s(&c.pk))
+                .exclusive_start_key("created_sk", s(&c.created_sk))
+                .exclusive_start_key(hash, s(value));
+        }
+        let out = request
+            .send()
+            .await
+            .map_err(|e| StoreError::call("Query", e))?;
+        let products = out
+            .items()
+            .iter()
+            .map(|item| self.from_item(item))
+            .collect::<Result<Vec<_>, _>>()?;
+        let next = match out.last_evaluated_key() {
+            Some(key) => {
+                let r = Reader::new(&self.name, key);
+                Some(ProductCursor {
+                    pk: r.string("pk")?.to_owned(),
+                    created_sk: r.string("created_sk")?.to_owned(),
+                })
+            }
+            None => None,
+        };
+        Ok((products, next))
+    }
+
+    /// Every product with `status`, following pages to the end.
+    pub async fn all_by_status(&self, status: ProductStatus) -> Result<Vec<Product>, StoreError> {
+        let mut all = Vec::new();
+        let mut cursor = None;
+        loop {
+            let (page, next) = self.page_by_status(status, cursor.as_ref(), 500).await?;
+            all.extend(page);
+            match next {
+                Some(c) => cursor = Some(c),
+                None => return Ok(all),
+            }
+        }
+    }
+
+    /// The catalog's change counter (0 before the first write).
+    pub async fn version(&self) -> Result<u64, StoreError> {
+        let out = self
+            .store
+            .client
+            .get_item()
+            .table_name(&self.name)
+            .key("pk", s(CATALOG_VERSION_PK))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| StoreError::call("GetItem", e))?;
+        match out.item() {
+            Some(item) => Reader::new(&self.name, item).number("version"),
+            None => Ok(0),
+        }
+    }
+
+    pub async fn demo_seeded(&self) -> Result<bool, StoreError> {
+        let out = self
+            .store
+            .client
+            .get_item()
+            .table_name(&self.name)
+            .key("pk", s(DEMO_SEED_PK))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| StoreError::call("GetItem", e))?;
+        Ok(out.item().is_some())
+    }
+
+    pub async fn mark_demo_seeded(&self, at: Timestamp) -> Result<(), StoreError> {
+        self.store
+            .client
+            .put_item()
+            .table_name(&self.name)
+            .item("pk", s(DEMO_SEED_PK))
+            .item("seeded_at", n(at.millis()))
+            .send()
+            .await
+            .map_err(|e| StoreError::call("PutItem", e))?;
+        Ok(())
+    }
+}
+
+/// For a cancelled transaction, which of its items failed their condition (by position).
+fn failed_conditions<R>(
+    error: &aws_sdk_dynamodb::error::SdkError<
+        aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError,
+        R,
+    >,
+) -> Vec<bool> {
+    use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+    match error.as_service_error() {
+        Some(TransactWriteItemsError::TransactionCanceledException(e)) => e
+            .cancellation_reasons()
+            .iter()
+            .map(|r| r.code() == Some("ConditionalCheckFailed"))
+            .collect(),
+        _ => Vec::new(),
+    }
+}

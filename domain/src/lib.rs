@@ -1,0 +1,19 @@
+//! CloudMart's shared domain.
+//!
+//! Everything outside `ssr` compiles to WASM and is shared with the browser: the types the
+//! pages render and the pure rules (money formatting, slugs, stock state, search ranking).
+//! Behind the `ssr` feature live the services that decide (the only code that writes) and
+//! their DynamoDB adapters.
+
+pub mod catalog;
+pub mod field_error;
+pub mod money;
+pub mod time;
+
+#[cfg(feature = "ssr")]
+pub mod services;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+pub use field_error::FieldError;
+pub use money::{Currency, Money};

@@ -1,0 +1,19 @@
+//! All services of one running shop, built once at start-up and shared by server functions,
+//! REST handlers and workers.
+
+use crate::catalog::{CatalogError, CatalogService};
+use crate::store::Store;
+use std::sync::Arc;
+
+#[derive(Clone, Debug)]
+pub struct Services {
+    pub store: Store,
+    pub catalog: Arc<CatalogService>,
+}
+
+impl Services {
+    pub async fn start(store: Store) -> Result<Self, CatalogError> {
+        let catalog = CatalogService::load(store.clone()).await?;
+        Ok(Self { store, catalog })
+    }
+}

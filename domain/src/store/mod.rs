@@ -1,0 +1,66 @@
+//! The one storage path: `aws-sdk-dynamodb`, against real DynamoDB or any endpoint that speaks
+//! its API (the embedded dynoxide server, in one-machine mode and in tests).
+
+pub mod attr;
+pub mod embedded;
+mod error;
+pub mod schema;
+
+pub use error::StoreError;
+pub use schema::{init_tables, TableNames};
+
+use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_dynamodb::Client;
+use std::time::Duration;
+
+/// Where DynamoDB is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreEndpoint {
+    /// Real DynamoDB: the default AWS credential chain and region.
+    Aws,
+    /// A DynamoDB-compatible endpoint at this URL (dynoxide, a local emulator).
+    Url(String),
+}
+
+/// A DynamoDB client and the names of the project's tables.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub client: Client,
+    pub tables: TableNames,
+}
+
+/// How long one DynamoDB call may take in all, retries included, before it fails: a store
+/// that is down gives an error page quickly instead of a hung request.
+const OPERATION_TIMEOUT: Duration = Duration::from_secs(5);
+
+impl Store {
+    pub async fn connect(endpoint: &StoreEndpoint, table_prefix: &str) -> Self {
+        let timeouts = aws_sdk_dynamodb::config::timeout::TimeoutConfig::builder()
+            .connect_timeout(Duration::from_secs(2))
+            .operation_timeout(OPERATION_TIMEOUT)
+            .build();
+        let client = match endpoint {
+            StoreEndpoint::Aws => {
+                let shared = aws_config::defaults(BehaviorVersion::latest())
+                    .timeout_config(timeouts)
+                    .load()
+                    .await;
+                Client::new(&shared)
+            }
+            StoreEndpoint::Url(url) => {
+                let config = aws_sdk_dynamodb::Config::builder()
+                    .behavior_version(BehaviorVersion::latest())
+                    .region(Region::new("us-east-1"))
+                    .credentials_provider(Credentials::new("local", "local", None, None, "static"))
+                    .endpoint_url(url)
+                    .timeout_config(timeouts)
+                    .build();
+                Client::from_conf(config)
+            }
+        };
+        Self {
+            client,
+            tables: TableNames::new(table_prefix),
+        }
+    }
+}

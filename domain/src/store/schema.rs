@@ -1,0 +1,163 @@
+//! The tables, their keys and indexes, and the idempotent command that creates them.
+//! `docs/data-model.md` explains the access pattern behind each key.
+
+use super::{Store, StoreError};
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
+    ProjectionType, ScalarAttributeType, TableStatus,
+};
+use std::time::Duration;
+
+/// Table names: a configurable prefix (one DynamoDB account can hold several shops or
+/// environments) plus the table's own name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableNames {
+    prefix: String,
+}
+
+impl TableNames {
+    pub fn new(prefix: &str) -> Self {
+        Self {
+            prefix: prefix.to_owned(),
+        }
+    }
+
+    pub fn products(&self) -> String {
+        format!("{}products", self.prefix)
+    }
+}
+
+/// The products table's secondary indexes.
+pub mod products {
+    /// Products by status, newest first: the storefront's catalog load and admin lists.
+    pub const BY_STATUS: &str = "by_status";
+    /// Products by category, newest first.
+    pub const BY_CATEGORY: &str = "by_category";
+}
+
+struct Index {
+    name: &'static str,
+    hash: &'static str,
+    range: &'static str,
+}
+
+struct TableSpec {
+    name: String,
+    hash: &'static str,
+    indexes: Vec<Index>,
+}
+
+fn specs(names: &TableNames) -> Vec<TableSpec> {
+    vec![TableSpec {
+        name: names.products(),
+        hash: "pk",
+        indexes: vec![
+            Index {
+                name: products::BY_STATUS,
+                hash: "status",
+                range: "created_sk",
+            },
+            Index {
+                name: products::BY_CATEGORY,
+                hash: "category",
+                range: "created_sk",
+            },
+        ],
+    }]
+}
+
+/// What [`init_tables`] did to one table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TableOutcome {
+    Created(String),
+    AlreadyExisted(String),
+}
+
+/// Creates every table and index that does not exist yet, then waits until all are active.
+/// Running it again changes nothing.
+pub async fn init_tables(store: &Store) -> Result<Vec<TableOutcome>, StoreError> {
+    let mut outcomes = Vec::new();
+    for spec in specs(&store.tables) {
+        outcomes.push(create_table(store, &spec).await?);
+        wait_until_active(store, &spec.name).await?;
+    }
+    Ok(outcomes)
+}
+
+fn key(name: &str, key_type: KeyType) -> Result<KeySchemaElement, StoreError> {
+    Ok(KeySchemaElement::builder()
+        .attribute_name(name)
+        .key_type(key_type)
+        .build()?)
+}
+
+fn string_attribute(name: &str) -> Result<AttributeDefinition, StoreError> {
+    Ok(AttributeDefinition::builder()
+        .attribute_name(name)
+        .attribute_type(ScalarAttributeType::S)
+        .build()?)
+}
+
+async fn create_table(store: &Store, spec: &TableSpec) -> Result<TableOutcome, StoreError> {
+    let mut attributes = vec![spec.hash];
+    for index in &spec.indexes {
+        for a in [index.hash, index.range] {
+            if !attributes.contains(&a) {
+                attributes.push(a);
+            }
+        }
+    }
+    let mut request = store
+        .client
+        .create_table()
+        .table_name(&spec.name)
+        .billing_mode(BillingMode::PayPerRequest)
+        .key_schema(key(spec.hash, KeyType::Hash)?);
+    for a in attributes {
+        request = request.attribute_definitions(string_attribute(a)?);
+    }
+    for index in &spec.indexes {
+        request = request.global_secondary_indexes(
+            GlobalSecondaryIndex::builder()
+                .index_name(index.name)
+                .key_schema(key(index.hash, KeyType::Hash)?)
+                .key_schema(key(index.range, KeyType::Range)?)
+                .projection(
+                    Projection::builder()
+                        .projection_type(ProjectionType::All)
+                        .build(),
+                )
+                .build()?,
+        );
+    }
+    match request.send().await {
+        Ok(_) => Ok(TableOutcome::Created(spec.name.clone())),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_resource_in_use_exception()) =>
+        {
+            Ok(TableOutcome::AlreadyExisted(spec.name.clone()))
+        }
+        Err(e) => Err(StoreError::call("CreateTable", e)),
+    }
+}
+
+async fn wait_until_active(store: &Store, table: &str) -> Result<(), StoreError> {
+    for _ in 0..120 {
+        let described = store
+            .client
+            .describe_table()
+            .table_name(table)
+            .send()
+            .await
+            .map_err(|e| StoreError::call("DescribeTable", e))?;
+        let status = described.table().and_then(|t| t.table_status());
+        if matches!(status, Some(TableStatus::Active) | None) {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    Err(StoreError::NotActive {
+        table: table.to_owned(),
+    })
+}

@@ -1,0 +1,63 @@
+//! Points in time as Unix milliseconds: small, sortable, and the same on server and browser.
+
+use serde::{Deserialize, Serialize};
+
+/// Milliseconds since the Unix epoch, UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Timestamp(pub i64);
+
+impl Timestamp {
+    #[cfg(feature = "ssr")]
+    pub fn now() -> Self {
+        let elapsed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        Self(i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX))
+    }
+
+    pub fn millis(self) -> i64 {
+        self.0
+    }
+
+    /// The calendar date (`YYYY-MM-DD`, UTC), for sitemaps and receipts.
+    pub fn date_utc(self) -> String {
+        let days = self.0.div_euclid(86_400_000);
+        let (y, m, d) = civil_from_days(days);
+        format!("{y:04}-{m:02}-{d:02}")
+    }
+}
+
+/// Howard Hinnant's days-to-civil algorithm: proleptic Gregorian calendar, no dependencies.
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_epoch_is_the_first_of_january_1970() {
+        assert_eq!(Timestamp(0).date_utc(), "1970-01-01");
+    }
+
+    #[test]
+    fn a_leap_day_is_formatted_as_the_twenty_ninth_of_february() {
+        // 2024-02-29T12:00:00Z
+        assert_eq!(Timestamp(1_709_208_000_000).date_utc(), "2024-02-29");
+    }
+
+    #[test]
+    fn a_time_before_the_epoch_gives_the_right_day() {
+        assert_eq!(Timestamp(-1).date_utc(), "1969-12-31");
+    }
+}

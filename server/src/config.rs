@@ -1,0 +1,309 @@
+//! Configuration: environment variables (each also a flag, listed by `server --help`).
+//!
+//! Clap gathers the raw text; [`Config::parse`] turns it into typed settings, and a bad value
+//! stops start-up with one line naming the variable and what it accepts.
+
+use clap::{Args, Parser, Subcommand};
+use domain::store::StoreEndpoint;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "server",
+    version,
+    about = "CloudMart: the storefront server and its tools"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: RawSettings,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the shop (the default).
+    Serve,
+    /// Create every DynamoDB table and index that does not exist yet (idempotent).
+    InitTables,
+    /// Load the demo catalog into the store, unless it was loaded before (idempotent).
+    SeedDemo,
+    /// Write the demo catalog's generated images into a directory.
+    DemoImages {
+        /// Where to write them.
+        #[arg(default_value = "public/images/demo")]
+        dir: PathBuf,
+    },
+}
+
+/// Settings as text, straight from flags and environment variables.
+#[derive(Debug, Clone, Args)]
+pub struct RawSettings {
+    /// Address to listen on.
+    #[arg(
+        long,
+        env = "CLOUDMART_ADDR",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
+    pub addr: String,
+    /// Directory for local data (the embedded store's database file).
+    #[arg(
+        long,
+        env = "CLOUDMART_DATA_DIR",
+        default_value = "data",
+        global = true
+    )]
+    pub data_dir: String,
+    /// Where data lives: `embedded` (a DynamoDB-compatible store in this process), `aws`
+    /// (DynamoDB with the default AWS credential chain and region), or the http(s) URL of a
+    /// DynamoDB-compatible endpoint.
+    #[arg(
+        long,
+        env = "CLOUDMART_STORE",
+        default_value = "embedded",
+        global = true
+    )]
+    pub store: String,
+    /// Prefix of every table name.
+    #[arg(
+        long,
+        env = "CLOUDMART_TABLE_PREFIX",
+        default_value = "cloudmart-",
+        global = true
+    )]
+    pub table_prefix: String,
+    /// Log format: `pretty` or `json`.
+    #[arg(
+        long,
+        env = "CLOUDMART_LOG_FORMAT",
+        default_value = "pretty",
+        global = true
+    )]
+    pub log_format: String,
+    /// Log level or filter, e.g. `info` or `server=debug,info`.
+    #[arg(long, env = "CLOUDMART_LOG", default_value = "info", global = true)]
+    pub log: String,
+    /// The shop's public base URL, for canonical links and the sitemap
+    /// (default: http://<addr>).
+    #[arg(long, env = "CLOUDMART_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+    /// The built site (scripts, styles, images) to serve.
+    #[arg(
+        long,
+        env = "LEPTOS_SITE_ROOT",
+        default_value = "target/site",
+        global = true
+    )]
+    pub site_root: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreMode {
+    Embedded,
+    External(StoreEndpoint),
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub addr: SocketAddr,
+    pub data_dir: PathBuf,
+    pub store: StoreMode,
+    pub table_prefix: String,
+    pub log_format: LogFormat,
+    pub log: String,
+    pub public_url: String,
+    pub site_root: PathBuf,
+}
+
+/// A setting with an unusable value: displayed as one line naming it and what it accepts.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{variable}: invalid value {value:?}; expected {expected}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub value: String,
+    pub expected: &'static str,
+}
+
+fn invalid(variable: &'static str, value: &str, expected: &'static str) -> ConfigError {
+    ConfigError {
+        variable,
+        value: value.to_owned(),
+        expected,
+    }
+}
+
+impl Config {
+    pub fn parse(raw: &RawSettings) -> Result<Self, ConfigError> {
+        let addr: SocketAddr = raw.addr.trim().parse().map_err(|_| {
+            invalid(
+                "CLOUDMART_ADDR",
+                &raw.addr,
+                "an IP address and port, e.g. 127.0.0.1:3000",
+            )
+        })?;
+        let store = match raw.store.trim() {
+            "embedded" => StoreMode::Embedded,
+            "aws" => StoreMode::External(StoreEndpoint::Aws),
+            url if (url.starts_with("http://") || url.starts_with("https://"))
+                && url.len() > "https://".len() =>
+            {
+                StoreMode::External(StoreEndpoint::Url(url.trim_end_matches('/').to_owned()))
+            }
+            other => {
+                return Err(invalid(
+                    "CLOUDMART_STORE",
+                    other,
+                    "embedded, aws, or an http(s):// URL of a DynamoDB-compatible endpoint",
+                ))
+            }
+        };
+        let prefix = raw.table_prefix.trim();
+        let prefix_ok = prefix.len() <= 64
+            && prefix
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+        if !prefix_ok {
+            return Err(invalid(
+                "CLOUDMART_TABLE_PREFIX",
+                &raw.table_prefix,
+                "up to 64 of a-z, A-Z, 0-9, '-', '_', '.'",
+            ));
+        }
+        let log_format = match raw.log_format.trim() {
+            "pretty" => LogFormat::Pretty,
+            "json" => LogFormat::Json,
+            other => return Err(invalid("CLOUDMART_LOG_FORMAT", other, "pretty or json")),
+        };
+        if tracing_subscriber::EnvFilter::try_new(raw.log.trim()).is_err() {
+            return Err(invalid(
+                "CLOUDMART_LOG",
+                &raw.log,
+                "a level (error, warn, info, debug, trace) or a filter like server=debug,info",
+            ));
+        }
+        let public_url = match &raw.public_url {
+            Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+                url.trim_end_matches('/').to_owned()
+            }
+            Some(url) => {
+                return Err(invalid(
+                    "CLOUDMART_PUBLIC_URL",
+                    url,
+                    "an http(s):// URL such as https://shop.example.com",
+                ))
+            }
+            None => format!("http://{addr}"),
+        };
+        if raw.data_dir.trim().is_empty() {
+            return Err(invalid(
+                "CLOUDMART_DATA_DIR",
+                &raw.data_dir,
+                "a directory path",
+            ));
+        }
+        Ok(Self {
+            addr,
+            data_dir: PathBuf::from(raw.data_dir.trim()),
+            store,
+            table_prefix: prefix.to_owned(),
+            log_format,
+            log: raw.log.trim().to_owned(),
+            public_url,
+            site_root: PathBuf::from(&raw.site_root),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw() -> RawSettings {
+        Cli::parse_from(["server"]).settings
+    }
+
+    #[test]
+    fn the_defaults_serve_on_port_3000_with_the_embedded_store() {
+        let c = Config::parse(&raw()).unwrap();
+        assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.store, StoreMode::Embedded);
+        assert_eq!(c.table_prefix, "cloudmart-");
+        assert_eq!(c.public_url, "http://127.0.0.1:3000");
+    }
+
+    #[test]
+    fn a_store_url_selects_that_endpoint() {
+        let c = Config::parse(&RawSettings {
+            store: "http://localhost:8000/".into(),
+            ..raw()
+        })
+        .unwrap();
+        assert_eq!(
+            c.store,
+            StoreMode::External(StoreEndpoint::Url("http://localhost:8000".into()))
+        );
+    }
+
+    #[test]
+    fn each_bad_value_is_reported_in_one_line_naming_the_variable_and_accepted_values() {
+        let cases = [
+            (
+                RawSettings {
+                    store: "mongo".into(),
+                    ..raw()
+                },
+                "CLOUDMART_STORE",
+            ),
+            (
+                RawSettings {
+                    addr: "nowhere".into(),
+                    ..raw()
+                },
+                "CLOUDMART_ADDR",
+            ),
+            (
+                RawSettings {
+                    log_format: "xml".into(),
+                    ..raw()
+                },
+                "CLOUDMART_LOG_FORMAT",
+            ),
+            (
+                RawSettings {
+                    log: "loud=[".into(),
+                    ..raw()
+                },
+                "CLOUDMART_LOG",
+            ),
+            (
+                RawSettings {
+                    table_prefix: "bad prefix!".into(),
+                    ..raw()
+                },
+                "CLOUDMART_TABLE_PREFIX",
+            ),
+            (
+                RawSettings {
+                    public_url: Some("shop".into()),
+                    ..raw()
+                },
+                "CLOUDMART_PUBLIC_URL",
+            ),
+        ];
+        for (settings, variable) in cases {
+            let err = Config::parse(&settings).unwrap_err();
+            let line = err.to_string();
+            assert!(line.starts_with(variable), "{line}");
+            assert!(line.contains("expected"), "{line}");
+            assert!(!line.contains('\n'), "{line}");
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! The CloudMart server: start-up, the axum router (Leptos pages, sitemap, health, static
+//! files), and the page cache. `main.rs` is only the command line around it.
+
+pub mod config;
+mod health;
+mod html_cache;
+mod request_guard;
+pub mod router;
+mod seo;
+pub mod startup;
+mod static_files;
+pub mod telemetry;

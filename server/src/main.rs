@@ -1,0 +1,31 @@
+use clap::Parser;
+use server::config::{Cli, Command, Config};
+use server::{startup, telemetry};
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::parse(&cli.settings) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(config.log_format, &config.log);
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => startup::serve(config).await,
+        Command::InitTables => startup::init_tables(&config).await,
+        Command::SeedDemo => startup::seed_demo(&config).await,
+        Command::DemoImages { dir } => startup::write_demo_images(&dir),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = ?e, "stopped");
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

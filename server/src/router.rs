@@ -1,0 +1,104 @@
+//! The axum router: Leptos pages and server functions, sitemap, robots, health, static files.
+
+use crate::config::Config;
+use crate::{health, html_cache, request_guard, seo, static_files};
+use app::{shell, App, SiteUrl};
+use axum::routing::get;
+use axum::Router;
+use domain::services::Services;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::path::PathBuf;
+use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
+
+/// Where the site is and how it is addressed.
+#[derive(Clone, Debug)]
+pub struct Site {
+    pub leptos: LeptosOptions,
+    pub public_url: String,
+    pub root: PathBuf,
+}
+
+impl Site {
+    pub fn new(config: &Config) -> Self {
+        Self::at(&config.site_root, config.addr, &config.public_url)
+    }
+
+    pub fn at(root: &std::path::Path, addr: std::net::SocketAddr, public_url: &str) -> Self {
+        let mut leptos = leptos::config::get_configuration(None)
+            .map(|c| c.leptos_options)
+            .unwrap_or_else(|_| LeptosOptions::builder().output_name("cloudmart").build());
+        if leptos.output_name.is_empty() {
+            leptos.output_name = "cloudmart".into();
+        }
+        leptos.site_root = root.to_string_lossy().as_ref().into();
+        leptos.site_addr = addr;
+        // Built by cargo-leptos with hash-files on; honour an explicit setting otherwise.
+        if std::env::var_os("LEPTOS_HASH_FILES").is_none() {
+            leptos.hash_files = std::env::current_exe()
+                .ok()
+                .and_then(|exe| exe.parent().map(|d| d.join(leptos.hash_file.as_ref())))
+                .is_some_and(|f| f.exists());
+        }
+        Self {
+            leptos,
+            public_url: public_url.to_owned(),
+            root: root.to_path_buf(),
+        }
+    }
+}
+
+/// Shared by the handlers outside Leptos.
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos: LeptosOptions,
+    pub services: Services,
+    pub public_url: Arc<str>,
+    pub page_cache: Arc<html_cache::PageCache>,
+}
+
+impl axum::extract::FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos.clone()
+    }
+}
+
+pub fn build(services: Services, site: Site) -> Router {
+    let state = AppState {
+        leptos: site.leptos.clone(),
+        services: services.clone(),
+        public_url: site.public_url.clone().into(),
+        page_cache: Arc::new(html_cache::PageCache::default()),
+    };
+    let context = {
+        let services = services.clone();
+        let public_url = site.public_url.clone();
+        move || {
+            provide_context(services.clone());
+            provide_context(SiteUrl(public_url.clone()));
+        }
+    };
+    let app_shell = {
+        let options = site.leptos.clone();
+        move || shell(options.clone())
+    };
+    let routes = generate_route_list(App);
+    let not_found = leptos_axum::render_app_async_with_context(context.clone(), app_shell.clone());
+
+    Router::new()
+        .route("/sitemap.xml", get(seo::sitemap))
+        .route("/robots.txt", get(seo::robots))
+        .route("/health/live", get(health::live))
+        .route("/health/ready", get(health::ready))
+        .leptos_routes_with_context(&state, routes, context, app_shell)
+        .merge(static_files::routes(&site.root))
+        .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            html_cache::serve_cached,
+        ))
+        .layer(axum::middleware::from_fn(request_guard::reject_undecodable))
+        .layer(CompressionLayer::new().quality(tower_http::CompressionLevel::Fastest))
+        .with_state(state)
+}

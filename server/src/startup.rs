@@ -1,0 +1,160 @@
+//! Opening the store, starting the services, and serving.
+
+use crate::config::{Config, StoreMode};
+use crate::router::{self, Site};
+use domain::catalog::{demo, CatalogError};
+use domain::services::Services;
+use domain::store::embedded::{EmbeddedDynamo, EmbeddedError};
+use domain::store::schema::TableOutcome;
+use domain::store::{init_tables as create_tables, Store, StoreEndpoint, StoreError};
+use std::path::Path;
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("the embedded store did not start: {0}")]
+    Embedded(#[from] EmbeddedError),
+    #[error("the store is not usable: {0}")]
+    Store(#[from] StoreError),
+    #[error("the catalog could not be loaded: {0}")]
+    Catalog(#[from] CatalogError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: std::net::SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot write demo images: {0}")]
+    Images(#[source] std::io::Error),
+}
+
+/// How often the catalog checks for changes made by other replicas.
+const CATALOG_POLL: Duration = Duration::from_secs(2);
+
+/// The store, and the embedded server behind it when there is one (kept alive with it).
+pub struct OpenStore {
+    pub store: Store,
+    pub embedded: Option<EmbeddedDynamo>,
+}
+
+pub async fn open_store(config: &Config) -> Result<OpenStore, StartError> {
+    match &config.store {
+        StoreMode::Embedded => {
+            let embedded = EmbeddedDynamo::in_dir(&config.data_dir).await?;
+            let endpoint = StoreEndpoint::Url(embedded.endpoint().to_owned());
+            let store = Store::connect(&endpoint, &config.table_prefix).await;
+            create_tables(&store).await?;
+            Ok(OpenStore {
+                store,
+                embedded: Some(embedded),
+            })
+        }
+        StoreMode::External(endpoint) => Ok(OpenStore {
+            store: Store::connect(endpoint, &config.table_prefix).await,
+            embedded: None,
+        }),
+    }
+}
+
+pub async fn serve(config: Config) -> Result<(), StartError> {
+    let OpenStore { store, embedded } = open_store(&config).await?;
+    let services = Services::start(store).await?;
+    if embedded.is_some() {
+        let report = demo::seed(&services.catalog).await?;
+        if report.created > 0 {
+            tracing::info!(products = report.created, "demo catalog seeded");
+        }
+    }
+    let _refresher = services.catalog.spawn_refresher(CATALOG_POLL);
+    let site = Site::new(&config);
+    let app = router::build(services, site);
+
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .map_err(|source| StartError::Listen {
+            addr: config.addr,
+            source,
+        })?;
+    tracing::info!(addr = %config.addr, "listening");
+    println!("CloudMart is serving on http://{}", config.addr);
+    let served = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
+    if let Some(embedded) = embedded {
+        embedded.stop().await;
+    }
+    served.map_err(|source| StartError::Listen {
+        addr: config.addr,
+        source,
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+pub async fn init_tables(config: &Config) -> Result<(), StartError> {
+    let OpenStore { store, embedded } = open_store(config).await?;
+    for outcome in create_tables(&store).await? {
+        match outcome {
+            TableOutcome::Created(t) => println!("created {t}"),
+            TableOutcome::AlreadyExisted(t) => println!("exists  {t}"),
+        }
+    }
+    if let Some(e) = embedded {
+        e.stop().await;
+    }
+    Ok(())
+}
+
+pub async fn seed_demo(config: &Config) -> Result<(), StartError> {
+    let OpenStore { store, embedded } = open_store(config).await?;
+    let services = Services::start(store).await?;
+    let report = demo::seed(&services.catalog).await?;
+    if report.already_seeded {
+        println!("the demo catalog was seeded before; nothing written");
+    } else {
+        println!("seeded {} demo products", report.created);
+    }
+    if let Some(e) = embedded {
+        e.stop().await;
+    }
+    Ok(())
+}
+
+/// Writes every demo image, and removes files in `dir` that are no longer demo images.
+pub fn write_demo_images(dir: &Path) -> Result<(), StartError> {
+    std::fs::create_dir_all(dir).map_err(StartError::Images)?;
+    let mut names = std::collections::HashSet::new();
+    for product in demo::products() {
+        let name = product.image_file_name();
+        std::fs::write(dir.join(&name), demo::svg(product)).map_err(StartError::Images)?;
+        names.insert(name);
+    }
+    for entry in std::fs::read_dir(dir).map_err(StartError::Images)? {
+        let entry = entry.map_err(StartError::Images)?;
+        if !names.contains(entry.file_name().to_string_lossy().as_ref()) {
+            std::fs::remove_file(entry.path()).map_err(StartError::Images)?;
+        }
+    }
+    println!("wrote {} images to {}", names.len(), dir.display());
+    Ok(())
+}
