@@ -38,7 +38,12 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
         <Title formatter=|page: String| {
-            if page.is_empty() { "CloudMart".to_owned() } else { format!("{page} · CloudMart") }
+            let title = if page.is_empty() {
+                "CloudMart".to_owned()
+            } else {
+                format!("{page} · CloudMart")
+            };
+            title_text_for_render(title)
         } />
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
         <Meta property="og:site_name" content="CloudMart" />
@@ -54,6 +59,20 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </layout::Layout>
         </Router>
+    }
+}
+
+/// leptos_meta 0.8 writes `<title>` text into server-rendered HTML without escaping it, so a
+/// search for `</title><script>…` would inject markup. On the server the text is escaped
+/// here; in the browser it is assigned to `document.title`, which needs no escaping.
+fn title_text_for_render(title: String) -> String {
+    if cfg!(feature = "ssr") {
+        title
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    } else {
+        title
     }
 }
 

@@ -39,7 +39,7 @@ fn new_product(name: &str) -> NewProduct {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn creating_the_tables_twice_creates_them_once_and_then_changes_nothing() {
     let (_db, store) = fresh_store().await;
     let again = init_tables(&store).await.unwrap();
@@ -49,7 +49,7 @@ async fn creating_the_tables_twice_creates_them_once_and_then_changes_nothing() 
     assert!(again.contains(&TableOutcome::AlreadyExisted("test-products".into())));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn seeding_twice_creates_the_demo_catalog_once() {
     let (_db, store, catalog) = seeded().await;
     let count = demo::products().len();
@@ -61,7 +61,7 @@ async fn seeding_twice_creates_the_demo_catalog_once() {
     assert_eq!(reloaded.snapshot().products().len(), count);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_duplicate_slug_is_refused_and_writes_nothing() {
     let (_db, store) = fresh_store().await;
     let catalog = CatalogService::load(store.clone()).await.unwrap();
@@ -78,7 +78,7 @@ async fn a_duplicate_slug_is_refused_and_writes_nothing() {
     assert_eq!(fresh.snapshot().products().len(), 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_concurrent_creates_with_one_slug_make_one_product() {
     let (_db, store) = fresh_store().await;
     let catalog = CatalogService::load(store.clone()).await.unwrap();
@@ -91,7 +91,7 @@ async fn two_concurrent_creates_with_one_slug_make_one_product() {
     assert_eq!(fresh.snapshot().products().len(), 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn updating_a_product_that_does_not_exist_creates_nothing() {
     let (_db, store) = fresh_store().await;
     let catalog = CatalogService::load(store.clone()).await.unwrap();
@@ -107,7 +107,7 @@ async fn updating_a_product_that_does_not_exist_creates_nothing() {
     ));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn products_by_status_page_through_the_index_without_gaps_or_repeats() {
     let (_db, _store, catalog) = seeded().await;
     let mut seen = HashSet::new();
@@ -132,7 +132,7 @@ async fn products_by_status_page_through_the_index_without_gaps_or_repeats() {
     assert!(pages >= demo::products().len().div_ceil(10));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn products_by_category_come_from_the_category_index_newest_first() {
     let (_db, _store, catalog) = seeded().await;
     let (page, _) = catalog
@@ -148,7 +148,7 @@ async fn products_by_category_come_from_the_category_index_newest_first() {
     assert!(page.windows(2).all(|w| w[0].created_at >= w[1].created_at));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_category_filter_lists_only_that_category() {
     let (_db, _store, catalog) = seeded().await;
     let q = CatalogQuery {
@@ -161,7 +161,7 @@ async fn the_category_filter_lists_only_that_category() {
     assert!(page.items.iter().all(|c| c.category == Category::Toys));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_finds_products_by_any_case_and_ranks_name_matches_first() {
     let (_db, _store, catalog) = seeded().await;
     let search = |q: &str| {
@@ -186,7 +186,7 @@ async fn search_finds_products_by_any_case_and_ranks_name_matches_first() {
     assert_eq!(nothing.suggestion.as_deref(), Some("wireless headphones"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_last_page_boundary_holds_the_remainder() {
     let (_db, _store, catalog) = seeded().await;
     let total = demo::products().len();
@@ -201,7 +201,7 @@ async fn the_last_page_boundary_holds_the_remainder() {
     assert_eq!(last.items.len(), remainder);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_archived_product_leaves_the_storefront_at_once_and_other_replicas_after_a_poll() {
     let (_db, store, catalog) = seeded().await;
     let other_replica = CatalogService::load(store.clone()).await.unwrap();
@@ -226,7 +226,7 @@ async fn an_archived_product_leaves_the_storefront_at_once_and_other_replicas_af
     assert_eq!(kept.status, ProductStatus::Archived);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn when_the_store_is_down_the_last_snapshot_keeps_serving() {
     let (db, _store, catalog) = seeded().await;
     db.stop().await;
@@ -235,7 +235,7 @@ async fn when_the_store_is_down_the_last_snapshot_keeps_serving() {
     assert!(catalog.detail("aurora-wireless-headphones").is_some());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn related_products_share_the_category_and_exclude_the_product_itself() {
     let (_db, _store, catalog) = seeded().await;
     let detail = catalog.detail("the-quiet-orchard").unwrap();

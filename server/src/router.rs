@@ -34,12 +34,18 @@ impl Site {
         }
         leptos.site_root = root.to_string_lossy().as_ref().into();
         leptos.site_addr = addr;
-        // Built by cargo-leptos with hash-files on; honour an explicit setting otherwise.
-        if std::env::var_os("LEPTOS_HASH_FILES").is_none() {
-            leptos.hash_files = std::env::current_exe()
-                .ok()
-                .and_then(|exe| exe.parent().map(|d| d.join(leptos.hash_file.as_ref())))
-                .is_some_and(|f| f.exists());
+        // cargo-leptos writes the bundle's content hashes next to the binary. Leptos panics on
+        // every render when told to use a hash file that is missing, so use it exactly when
+        // it is there.
+        let hash_file = std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent().map(|d| d.join(leptos.hash_file.as_ref())));
+        leptos.hash_files = hash_file.as_ref().is_some_and(|f| f.exists());
+        if !leptos.hash_files {
+            tracing::warn!(
+                expected = ?hash_file,
+                "no hash file next to the binary: serving unhashed bundle names"
+            );
         }
         Self {
             leptos,

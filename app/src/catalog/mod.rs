@@ -7,4 +7,6 @@ mod server_fns;
 
 pub use home::HomePage;
 pub use product::ProductPage;
-pub use server_fns::{get_catalog_page, get_product_page, ProductPageData};
+pub use server_fns::{
+    get_catalog_page, get_product_page, GetCatalogPage, GetProductPage, ProductPageData,
+};

@@ -33,6 +33,9 @@ pub struct EmbeddedDynamo {
 /// How often expired (TTL) items are removed: dynoxide's server never does it by itself.
 const TTL_SWEEP_EVERY: Duration = Duration::from_secs(60);
 
+/// How long [`EmbeddedDynamo::stop`] waits for requests in flight.
+pub const STOP_GRACE: Duration = Duration::from_secs(2);
+
 impl EmbeddedDynamo {
     /// A fresh database in memory, gone when this value is dropped: one per test.
     pub async fn in_memory() -> Result<Self, EmbeddedError> {
@@ -94,14 +97,18 @@ impl EmbeddedDynamo {
         &self.endpoint
     }
 
-    /// Stops accepting requests and waits for those in flight.
+    /// Stops accepting requests and waits a moment for those in flight; a connection that
+    /// is still open after [`STOP_GRACE`] is cut.
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
         self.sweeper.abort();
-        let server = std::mem::replace(&mut self.server, tokio::spawn(async {}));
-        let _ = server.await;
+        let mut server = std::mem::replace(&mut self.server, tokio::spawn(async {}));
+        if tokio::time::timeout(STOP_GRACE, &mut server).await.is_err() {
+            tracing::warn!("embedded DynamoDB server did not stop in time; aborting it");
+            server.abort();
+        }
     }
 }
 

@@ -1,0 +1,418 @@
+//! The storefront over HTTP: the real router, a fresh dynoxide database per test, the demo
+//! catalog, and requests sent straight into the router.
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use domain::catalog::{demo, ProductStatus};
+use domain::services::Services;
+use domain::store::embedded::EmbeddedDynamo;
+use domain::store::{init_tables, Store, StoreEndpoint};
+use server::router::{self, Site};
+use std::path::PathBuf;
+use tower::ServiceExt;
+
+struct TestApp {
+    router: Router,
+    services: Services,
+    db: Option<EmbeddedDynamo>,
+    _site: tempdir::TempSite,
+}
+
+mod tempdir {
+    /// A throwaway site root with one hashed bundle file and its precompressed twin.
+    pub struct TempSite(pub std::path::PathBuf);
+
+    impl TempSite {
+        pub fn new() -> Self {
+            let dir = std::env::temp_dir().join(format!("cloudmart-site-{}", uuid_like()));
+            std::fs::create_dir_all(dir.join("pkg")).unwrap();
+            std::fs::write(dir.join("pkg/cloudmart.abc123.js"), "console.log('hi');").unwrap();
+            std::fs::write(
+                dir.join("pkg/cloudmart.abc123.js.br"),
+                b"\x0b\x08\x80hi\x03",
+            )
+            .unwrap();
+            std::fs::write(dir.join("favicon.svg"), "<svg/>").unwrap();
+            Self(dir)
+        }
+    }
+
+    impl Drop for TempSite {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn uuid_like() -> String {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static N: AtomicU64 = AtomicU64::new(0);
+        format!(
+            "{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        )
+    }
+}
+
+impl TestApp {
+    async fn spawn() -> Self {
+        let db = EmbeddedDynamo::in_memory().await.unwrap();
+        let store = Store::connect(&StoreEndpoint::Url(db.endpoint().to_owned()), "t-").await;
+        init_tables(&store).await.unwrap();
+        let services = Services::start(store).await.unwrap();
+        demo::seed(&services.catalog).await.unwrap();
+        let site_dir = tempdir::TempSite::new();
+        let site = Site::at(
+            &PathBuf::from(&site_dir.0),
+            "127.0.0.1:3000".parse().unwrap(),
+            "https://shop.example",
+        );
+        Self {
+            router: router::build(services.clone(), site),
+            services,
+            db: Some(db),
+            _site: site_dir,
+        }
+    }
+
+    async fn get(&self, uri: &str) -> Page {
+        self.request(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+    }
+
+    async fn request(&self, request: Request<Body>) -> Page {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), 8 * 1024 * 1024)
+            .await
+            .unwrap();
+        Page {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+}
+
+struct Page {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+impl Page {
+    fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_home_page_is_server_rendered_with_products_and_pagination() {
+    let app = TestApp::spawn().await;
+    let page = app.get("/").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.header("content-type").starts_with("text/html"));
+    assert!(page.body.contains("64 products"));
+    assert!(page.body.contains(r#"href="/products/"#));
+    assert!(page.body.contains(r#"aria-label="Pagination""#));
+    assert!(page.body.contains(r#"<main id="main""#));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn html_is_never_cached_by_the_browser() {
+    let app = TestApp::spawn().await;
+    for uri in [
+        "/",
+        "/products/the-quiet-orchard",
+        "/products/nope",
+        "/nope",
+    ] {
+        assert_eq!(
+            app.get(uri).await.header("cache-control"),
+            "no-store",
+            "{uri}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_search_renders_matching_products_ranked_by_name() {
+    let app = TestApp::spawn().await;
+    let page = app.get("/?q=Cast+Iron").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let first = page
+        .body
+        .find("Cast Iron Skillet 12 inch")
+        .expect("skillet listed");
+    assert!(page.body.contains("Results for"));
+    assert!(first > 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_category_filter_lists_only_that_category() {
+    let app = TestApp::spawn().await;
+    let page = app.get("/?category=books").await;
+    assert!(page.body.contains("The Quiet Orchard"));
+    assert!(!page.body.contains("Aurora Wireless Headphones"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_product_page_has_title_description_canonical_opengraph_and_json_ld() {
+    let app = TestApp::spawn().await;
+    let page = app.get("/products/summit-2-person-tent").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let b = &page.body;
+    assert!(b.contains("<title>Summit 2-Person Tent · CloudMart</title>"));
+    assert!(b.contains(r#"<meta name="description" content="Freestanding"#));
+    assert!(b.contains(r#"href="https://shop.example/products/summit-2-person-tent""#));
+    assert!(b.contains(r#"rel="canonical""#));
+    assert!(b.contains(r#"<meta property="og:type" content="product">"#));
+    assert!(b.contains(r#"<meta property="og:image" content="https://shop.example/images/demo/summit-2-person-tent-"#));
+    let start = b
+        .find(r#"<script type="application/ld+json">"#)
+        .expect("json-ld")
+        + 35;
+    let end = start + b[start..].find("</script>").unwrap();
+    let ld: serde_json::Value = serde_json::from_str(&b[start..end]).unwrap();
+    assert_eq!(ld["@type"], "Product");
+    assert_eq!(ld["offers"]["@type"], "Offer");
+    assert_eq!(ld["offers"]["priceCurrency"], "USD");
+    assert_eq!(
+        ld["offers"]["availability"],
+        "https://schema.org/OutOfStock"
+    );
+    assert!(b.contains("Sold out"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn low_stock_reads_only_n_left() {
+    let app = TestApp::spawn().await;
+    let page = app.get("/products/salt-and-cinder").await;
+    assert!(
+        page.body.contains("Only 3 left"),
+        "Salt and Cinder has 3 in stock"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_products_and_routes_get_the_not_found_page_with_status_404() {
+    let app = TestApp::spawn().await;
+    for uri in ["/products/no-such-thing", "/no/such/page", "/products/"] {
+        let page = app.get(uri).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{uri}");
+        assert!(page.body.contains("We couldn"), "{uri}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn garbage_query_strings_give_a_normal_page_with_defaults() {
+    let app = TestApp::spawn().await;
+    let long_q = format!("/?q={}", "x".repeat(10_000));
+    for uri in [
+        "/?page=-1",
+        "/?page=99999999999999",
+        "/?sort=evil",
+        "/?category=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        "/?page=&sort=&q=",
+        "/?q=%3C%2Fscript%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        "/?q=%3C%2Ftitle%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        "/?q=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        long_q.as_str(),
+    ] {
+        let page = app.get(uri).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", &uri[..uri.len().min(60)]);
+        assert!(
+            !page.body.contains("<script>alert(1)"),
+            "{uri}: unescaped input"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invalid_utf8_escapes_give_a_400_page_not_a_500() {
+    let app = TestApp::spawn().await;
+    for uri in ["/?q=%FF%FE", "/?q=%C3", "/products/%FF", "/?q=%zz"] {
+        let page = app.get(uri).await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{uri}");
+        assert!(page.body.contains("That address doesn"), "{uri}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sitemap_lists_active_products_only() {
+    let app = TestApp::spawn().await;
+    let tent = app
+        .services
+        .catalog
+        .detail("summit-2-person-tent")
+        .unwrap()
+        .product;
+    app.services
+        .catalog
+        .set_status(&tent.id, ProductStatus::Archived)
+        .await
+        .unwrap();
+    let sitemap = app.get("/sitemap.xml").await;
+    assert_eq!(sitemap.status, StatusCode::OK);
+    assert!(sitemap
+        .header("content-type")
+        .starts_with("application/xml"));
+    let urls = sitemap
+        .body
+        .matches("<loc>https://shop.example/products/")
+        .count();
+    assert_eq!(urls, demo::products().len() - 1);
+    assert!(!sitemap.body.contains("summit-2-person-tent"));
+    assert!(sitemap
+        .body
+        .contains("<loc>https://shop.example/?category=books</loc>"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn robots_txt_points_to_the_sitemap() {
+    let app = TestApp::spawn().await;
+    let robots = app.get("/robots.txt").await;
+    assert!(robots
+        .body
+        .contains("Sitemap: https://shop.example/sitemap.xml"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn anonymous_pages_come_from_the_page_cache_until_the_catalog_changes() {
+    let app = TestApp::spawn().await;
+    assert_eq!(
+        app.get("/products/the-quiet-orchard")
+            .await
+            .header("x-page-cache"),
+        "miss"
+    );
+    assert_eq!(
+        app.get("/products/the-quiet-orchard")
+            .await
+            .header("x-page-cache"),
+        "hit"
+    );
+    assert_eq!(
+        app.get("/?category=books").await.header("x-page-cache"),
+        "miss"
+    );
+
+    let book = app
+        .services
+        .catalog
+        .detail("the-quiet-orchard")
+        .unwrap()
+        .product;
+    app.services
+        .catalog
+        .set_status(&book.id, ProductStatus::Archived)
+        .await
+        .unwrap();
+
+    let gone = app.get("/products/the-quiet-orchard").await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND);
+    let listing = app.get("/?category=books").await;
+    assert_eq!(listing.header("x-page-cache"), "miss");
+    assert!(!listing.body.contains("The Quiet Orchard"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_or_cart_cookie_always_renders_fresh() {
+    let app = TestApp::spawn().await;
+    app.get("/").await;
+    let with_cookie = app
+        .request(
+            Request::get("/")
+                .header(header::COOKIE, "cm_cart=abc")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(with_cookie.status, StatusCode::OK);
+    assert_eq!(with_cookie.header("x-page-cache"), "");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hashed_bundle_files_are_immutable_and_served_precompressed() {
+    let app = TestApp::spawn().await;
+    let js = app
+        .request(
+            Request::get("/pkg/cloudmart.abc123.js")
+                .header(header::ACCEPT_ENCODING, "br, gzip")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(js.status, StatusCode::OK);
+    assert_eq!(
+        js.header("cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(js.header("content-encoding"), "br");
+    let missing = app.get("/pkg/missing.js").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing.header("cache-control"), "no-store");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readiness_fails_while_the_store_is_down_and_the_catalog_still_renders() {
+    let mut app = TestApp::spawn().await;
+    assert_eq!(app.get("/health/ready").await.status, StatusCode::OK);
+    app.db.take().unwrap().stop().await;
+    assert_eq!(
+        app.get("/health/ready").await.status,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+    assert_eq!(app.get("/health/live").await.status, StatusCode::OK);
+    let page = app.get("/?category=toys").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Wooden Rainbow Stacker"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_function_for_a_catalog_page_parses_its_input_at_the_edge() {
+    let app = TestApp::spawn().await;
+    let paths: Vec<_> = server_fn_paths();
+    let path = paths
+        .iter()
+        .find(|p| p.contains("get_catalog_page"))
+        .expect("server function registered");
+    let page = app
+        .request(
+            Request::post(path.as_str())
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::ACCEPT, "application/json")
+                .body(Body::from("q=kettle&page=-4&sort=evil"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let json: serde_json::Value = serde_json::from_str(&page.body).unwrap();
+    assert_eq!(json["total"], 1);
+    assert_eq!(json["query"]["page"], 1);
+    assert_eq!(json["items"][0]["name"], "Gooseneck Pour-Over Kettle");
+}
+
+fn server_fn_paths() -> Vec<String> {
+    use app::catalog::GetCatalogPage;
+    use leptos::server_fn::ServerFn;
+    vec![<GetCatalogPage as ServerFn>::PATH.to_owned()]
+}
+
+#[test]
+fn a_bad_setting_stops_start_up_with_one_line_naming_the_variable() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .env("CLOUDMART_STORE", "mongodb://nope")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("CLOUDMART_STORE"), "{stderr}");
+    assert!(stderr.contains("embedded, aws"), "{stderr}");
+}
