@@ -67,10 +67,7 @@ pub fn App() -> impl IntoView {
 /// here; in the browser it is assigned to `document.title`, which needs no escaping.
 fn title_text_for_render(title: String) -> String {
     if cfg!(feature = "ssr") {
-        title
-            .replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
+        domain::markup::escape(&title)
     } else {
         title
     }

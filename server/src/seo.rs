@@ -5,14 +5,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use domain::catalog::Category;
-
-fn xml_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
-}
+use domain::markup::escape;
 
 pub async fn sitemap(State(state): State<AppState>) -> impl IntoResponse {
     let base = &state.public_url;
@@ -22,19 +15,19 @@ pub async fn sitemap(State(state): State<AppState>) -> impl IntoResponse {
     xml.push('\n');
     xml.push_str(r#"<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">"#);
     xml.push('\n');
-    xml.push_str(&format!("<url><loc>{}/</loc></url>\n", xml_escape(base)));
+    xml.push_str(&format!("<url><loc>{}/</loc></url>\n", escape(base)));
     for category in Category::ALL {
         xml.push_str(&format!(
             "<url><loc>{}/?category={}</loc></url>\n",
-            xml_escape(base),
+            escape(base),
             category.slug()
         ));
     }
     for entry in entries {
         xml.push_str(&format!(
             "<url><loc>{}/products/{}</loc><lastmod>{}</lastmod></url>\n",
-            xml_escape(base),
-            xml_escape(&entry.slug),
+            escape(base),
+            escape(&entry.slug),
             entry.updated.date_utc()
         ));
     }

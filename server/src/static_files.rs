@@ -13,8 +13,13 @@ const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=3153600
 /// The favicon keeps its name across releases.
 const ONE_DAY: HeaderValue = HeaderValue::from_static("public, max-age=86400");
 
+/// Read files in large chunks: the WASM bundle then takes a few reads instead of dozens of
+/// trips through the blocking pool.
+const READ_CHUNK: usize = 512 * 1024;
+
 fn dir(path: &Path) -> ServeDir {
     ServeDir::new(path)
+        .with_buf_chunk_size(READ_CHUNK)
         .precompressed_br()
         .precompressed_gzip()
         .append_index_html_on_directories(false)

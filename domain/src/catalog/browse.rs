@@ -122,7 +122,7 @@ mod tests {
             image: String::new(),
             stock,
             status: ProductStatus::Active,
-            featured: n % 7 == 0,
+            featured: n.is_multiple_of(7),
             created_at: Timestamp(i64::from(n)),
             updated_at: Timestamp(i64::from(n)),
         }

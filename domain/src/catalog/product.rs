@@ -96,7 +96,7 @@ impl ProductName {
     pub fn parse(text: &str) -> Result<Self, FieldError> {
         let text = text.trim();
         let chars = text.chars().count();
-        if chars < 2 || chars > Self::MAX_CHARS {
+        if !(2..=Self::MAX_CHARS).contains(&chars) {
             return Err(FieldError::new("name", "must be 2 to 120 characters"));
         }
         if text.chars().any(char::is_control) {

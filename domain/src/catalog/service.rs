@@ -196,7 +196,7 @@ impl CatalogService {
                     return;
                 };
                 polls = polls.wrapping_add(1);
-                let result = if polls % FULL_RELOAD_EVERY == 0 {
+                let result = if polls.is_multiple_of(FULL_RELOAD_EVERY) {
                     service.reload().await
                 } else {
                     service.reload_if_changed().await.map(|_| ())

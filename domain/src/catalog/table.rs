@@ -72,7 +72,7 @@ impl ProductTable {
         ])
     }
 
-    fn from_item(&self, item: &Item) -> Result<Product, StoreError> {
+    fn product_from(&self, item: &Item) -> Result<Product, StoreError> {
         let r = Reader::new(&self.name, item);
         let currency = r.parsed("currency", Currency::parse)?;
         let cents: i64 = r.number("price_cents")?;
@@ -122,25 +122,12 @@ impl ProductTable {
             .condition_expression("attribute_not_exists(pk)")
             .build()
             .map_err(StoreError::from)?;
-        let result = self
-            .store
-            .client
-            .transact_write_items()
-            .transact_items(TransactWriteItem::builder().put(put_product).build())
-            .transact_items(TransactWriteItem::builder().put(claim_slug).build())
-            .transact_items(self.bump_version()?)
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) => {
-                let failed = failed_conditions(&e);
-                if failed.get(1).copied().unwrap_or(false) {
-                    Err(CatalogError::SlugTaken(product.slug.as_str().to_owned()))
-                } else {
-                    Err(StoreError::call("TransactWriteItems", e).into())
-                }
+        match self.write_and_bump_version([put_product, claim_slug]).await {
+            Ok(()) => Ok(()),
+            Err(Failed::Conditions(failed)) if failed.get(1) == Some(&true) => {
+                Err(CatalogError::SlugTaken(product.slug.as_str().to_owned()))
             }
+            Err(failure) => Err(failure.into_store_error().into()),
         }
     }
 
@@ -154,52 +141,60 @@ impl ProductTable {
             .expression_attribute_values(":slug", s(product.slug.as_str()))
             .build()
             .map_err(StoreError::from)?;
-        let result = self
-            .store
-            .client
-            .transact_write_items()
-            .transact_items(TransactWriteItem::builder().put(put).build())
-            .transact_items(self.bump_version()?)
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) if failed_conditions(&e).first().copied().unwrap_or(false) => {
+        match self.write_and_bump_version([put]).await {
+            Ok(()) => Ok(()),
+            Err(Failed::Conditions(failed)) if failed.first() == Some(&true) => {
                 Err(CatalogError::NotFound)
             }
-            Err(e) => Err(StoreError::call("TransactWriteItems", e).into()),
+            Err(failure) => Err(failure.into_store_error().into()),
         }
     }
 
-    pub async fn get(&self, id: &ProductId) -> Result<Option<Product>, StoreError> {
+    /// Writes `puts` and bumps the catalog version, all or nothing.
+    async fn write_and_bump_version<const N: usize>(&self, puts: [Put; N]) -> Result<(), Failed> {
+        let mut request = self.store.client.transact_write_items();
+        for put in puts {
+            request = request.transact_items(TransactWriteItem::builder().put(put).build());
+        }
+        let bump = self.bump_version().map_err(Failed::Store)?;
+        request
+            .transact_items(bump)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| match failed_conditions(&e) {
+                failed if failed.contains(&true) => Failed::Conditions(failed),
+                _ => Failed::Store(StoreError::call("TransactWriteItems", e)),
+            })
+    }
+
+    /// One item by key, read consistently.
+    async fn item(&self, pk: String) -> Result<Option<Item>, StoreError> {
         let out = self
             .store
             .client
             .get_item()
             .table_name(&self.name)
-            .key("pk", s(product_pk(id)))
+            .key("pk", s(pk))
             .consistent_read(true)
             .send()
             .await
             .map_err(|e| StoreError::call("GetItem", e))?;
-        out.item().map(|item| self.from_item(item)).transpose()
+        Ok(out.item)
+    }
+
+    pub async fn get(&self, id: &ProductId) -> Result<Option<Product>, StoreError> {
+        self.item(product_pk(id))
+            .await?
+            .map(|item| self.product_from(&item))
+            .transpose()
     }
 
     pub async fn get_by_slug(&self, slug: &Slug) -> Result<Option<Product>, StoreError> {
-        let out = self
-            .store
-            .client
-            .get_item()
-            .table_name(&self.name)
-            .key("pk", s(slug_pk(slug)))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|e| StoreError::call("GetItem", e))?;
-        let Some(claim) = out.item() else {
+        let Some(claim) = self.item(slug_pk(slug)).await? else {
             return Ok(None);
         };
-        let id = Reader::new(&self.name, claim).parsed("product_id", ProductId::parse)?;
+        let id = Reader::new(&self.name, &claim).parsed("product_id", ProductId::parse)?;
         self.get(&id).await
     }
 
@@ -257,7 +252,7 @@ impl ProductTable {
         let products = out
             .items()
             .iter()
-            .map(|item| self.from_item(item))
+            .map(|item| self.product_from(item))
             .collect::<Result<Vec<_>, _>>()?;
         let next = match out.last_evaluated_key() {
             Some(key) => {
@@ -288,34 +283,14 @@ impl ProductTable {
 
     /// The catalog's change counter (0 before the first write).
     pub async fn version(&self) -> Result<u64, StoreError> {
-        let out = self
-            .store
-            .client
-            .get_item()
-            .table_name(&self.name)
-            .key("pk", s(CATALOG_VERSION_PK))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|e| StoreError::call("GetItem", e))?;
-        match out.item() {
-            Some(item) => Reader::new(&self.name, item).number("version"),
+        match self.item(CATALOG_VERSION_PK.to_owned()).await? {
+            Some(item) => Reader::new(&self.name, &item).number("version"),
             None => Ok(0),
         }
     }
 
     pub async fn demo_seeded(&self) -> Result<bool, StoreError> {
-        let out = self
-            .store
-            .client
-            .get_item()
-            .table_name(&self.name)
-            .key("pk", s(DEMO_SEED_PK))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|e| StoreError::call("GetItem", e))?;
-        Ok(out.item().is_some())
+        Ok(self.item(DEMO_SEED_PK.to_owned()).await?.is_some())
     }
 
     pub async fn mark_demo_seeded(&self, at: Timestamp) -> Result<(), StoreError> {
@@ -329,6 +304,25 @@ impl ProductTable {
             .await
             .map_err(|e| StoreError::call("PutItem", e))?;
         Ok(())
+    }
+}
+
+/// Why a conditional transaction did not happen.
+enum Failed {
+    /// It was cancelled: for each item by position, whether its condition failed.
+    Conditions(Vec<bool>),
+    Store(StoreError),
+}
+
+impl Failed {
+    fn into_store_error(self) -> StoreError {
+        match self {
+            Failed::Store(e) => e,
+            Failed::Conditions(failed) => StoreError::Call {
+                operation: "TransactWriteItems",
+                detail: format!("conditions failed: {failed:?}"),
+            },
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 
 use super::DemoProduct;
 use crate::catalog::Category;
+use crate::markup::escape;
 
 /// FNV-1a, 64 bits, as hex: stable across platforms and releases, for content-hashed names.
 pub fn content_hash(bytes: &[u8]) -> String {
@@ -63,14 +64,6 @@ fn glyph(category: Category) -> &'static str {
             r#"<path d="M300 300h200M400 200c-40 60-40 140 0 200M400 200c40 60 40 140 0 200"/>"#
         ),
     }
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('\'', "&apos;")
-        .replace('"', "&quot;")
 }
 
 /// Breaks a name into lines of at most `width` characters, at most three lines.
@@ -149,14 +142,6 @@ mod tests {
         assert_eq!(
             wrap("a b c d e f g h i j k l m n o p q r s t u v w x y z", 3).len(),
             3
-        );
-    }
-
-    #[test]
-    fn text_in_the_image_is_escaped() {
-        assert_eq!(
-            escape("Tom's <b> & \"x\""),
-            "Tom&apos;s &lt;b&gt; &amp; &quot;x&quot;"
         );
     }
 }
