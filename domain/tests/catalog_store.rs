@@ -245,3 +245,21 @@ async fn related_products_share_the_category_and_exclude_the_product_itself() {
         .iter()
         .all(|c| c.category == Category::Books && c.slug != detail.product.slug));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_embedded_store_keeps_its_data_across_restarts_and_seeds_only_once() {
+    let dir = std::env::temp_dir().join(format!("cloudmart-restart-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for run in 0..2 {
+        let db = EmbeddedDynamo::in_dir(&dir).await.unwrap();
+        let store = Store::connect(&StoreEndpoint::Url(db.endpoint().to_owned()), "r-").await;
+        init_tables(&store).await.unwrap();
+        let catalog = CatalogService::load(store).await.unwrap();
+        let report = demo::seed(&catalog).await.unwrap();
+        assert_eq!(report.already_seeded, run == 1, "run {run}");
+        assert_eq!(catalog.snapshot().products().len(), demo::products().len());
+        drop(catalog);
+        db.stop().await;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -47,6 +47,9 @@ test('a product page shows the product, its stock and related products', async (
 });
 
 test('choosing a sort order applies it at once after hydration', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   await page.goto('/?category=books');
   // The no-JavaScript "Apply" button is inside <noscript>, so this change only works hydrated.
   await page.getByLabel('Sort by').selectOption('price-asc');
@@ -58,6 +61,7 @@ test('choosing a sort order applies it at once after hydration', async ({ page }
   const cents = prices.map((p) => Number(p.replace(/[$,.]/g, '')));
   expect(cents.length).toBeGreaterThan(1);
   expect([...cents].sort((a, b) => a - b)).toEqual(cents);
+  expect(errors, 'no hydration or script errors').toEqual([]);
 });
 
 test('an unknown product shows the not-found page with status 404', async ({ page }) => {
