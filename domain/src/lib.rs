@@ -7,6 +7,7 @@
 
 pub mod catalog;
 pub mod field_error;
+pub mod identity;
 pub mod markup;
 pub mod money;
 pub mod time;

@@ -2,6 +2,7 @@
 //! REST handlers and workers.
 
 use crate::catalog::{CatalogError, CatalogService};
+use crate::identity::IdentityService;
 use crate::store::Store;
 use std::sync::Arc;
 
@@ -9,11 +10,17 @@ use std::sync::Arc;
 pub struct Services {
     pub store: Store,
     pub catalog: Arc<CatalogService>,
+    pub identity: IdentityService,
 }
 
 impl Services {
     pub async fn start(store: Store) -> Result<Self, CatalogError> {
         let catalog = CatalogService::load(store.clone()).await?;
-        Ok(Self { store, catalog })
+        let identity = IdentityService::new(store.clone());
+        Ok(Self {
+            store,
+            catalog,
+            identity,
+        })
     }
 }

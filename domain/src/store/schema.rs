@@ -4,7 +4,7 @@
 use super::{Store, StoreError};
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
-    ProjectionType, ScalarAttributeType, TableStatus,
+    ProjectionType, ScalarAttributeType, TableStatus, TimeToLiveSpecification,
 };
 use std::time::Duration;
 
@@ -25,6 +25,18 @@ impl TableNames {
     pub fn products(&self) -> String {
         format!("{}products", self.prefix)
     }
+
+    pub fn users(&self) -> String {
+        format!("{}users", self.prefix)
+    }
+
+    pub fn sessions(&self) -> String {
+        format!("{}sessions", self.prefix)
+    }
+
+    pub fn sign_in_attempts(&self) -> String {
+        format!("{}sign-in-attempts", self.prefix)
+    }
 }
 
 /// The products table's secondary indexes.
@@ -34,6 +46,15 @@ pub mod products {
     /// Products by category, newest first.
     pub const BY_CATEGORY: &str = "by_category";
 }
+
+/// The sessions table's secondary index.
+pub mod sessions {
+    /// A user's sessions, newest first: revoking every session of an account.
+    pub const BY_USER: &str = "by_user";
+}
+
+/// The attribute holding an item's expiry (Unix seconds) in tables with TTL.
+pub const TTL_ATTRIBUTE: &str = "ttl";
 
 struct Index {
     name: &'static str,
@@ -45,25 +66,52 @@ struct TableSpec {
     name: String,
     hash: &'static str,
     indexes: Vec<Index>,
+    /// Items expire by [`TTL_ATTRIBUTE`].
+    ttl: bool,
 }
 
 fn specs(names: &TableNames) -> Vec<TableSpec> {
-    vec![TableSpec {
-        name: names.products(),
-        hash: "pk",
-        indexes: vec![
-            Index {
-                name: products::BY_STATUS,
-                hash: "status",
+    vec![
+        TableSpec {
+            name: names.products(),
+            hash: "pk",
+            indexes: vec![
+                Index {
+                    name: products::BY_STATUS,
+                    hash: "status",
+                    range: "created_sk",
+                },
+                Index {
+                    name: products::BY_CATEGORY,
+                    hash: "category",
+                    range: "created_sk",
+                },
+            ],
+            ttl: false,
+        },
+        TableSpec {
+            name: names.users(),
+            hash: "pk",
+            indexes: Vec::new(),
+            ttl: false,
+        },
+        TableSpec {
+            name: names.sessions(),
+            hash: "pk",
+            indexes: vec![Index {
+                name: sessions::BY_USER,
+                hash: "user_id",
                 range: "created_sk",
-            },
-            Index {
-                name: products::BY_CATEGORY,
-                hash: "category",
-                range: "created_sk",
-            },
-        ],
-    }]
+            }],
+            ttl: true,
+        },
+        TableSpec {
+            name: names.sign_in_attempts(),
+            hash: "pk",
+            indexes: Vec::new(),
+            ttl: true,
+        },
+    ]
 }
 
 /// What [`init_tables`] did to one table.
@@ -78,8 +126,12 @@ pub enum TableOutcome {
 pub async fn init_tables(store: &Store) -> Result<Vec<TableOutcome>, StoreError> {
     let mut outcomes = Vec::new();
     for spec in specs(&store.tables) {
-        outcomes.push(create_table(store, &spec).await?);
+        let outcome = create_table(store, &spec).await?;
         wait_until_active(store, &spec.name).await?;
+        if spec.ttl && matches!(outcome, TableOutcome::Created(_)) {
+            enable_ttl(store, &spec.name).await?;
+        }
+        outcomes.push(outcome);
     }
     Ok(outcomes)
 }
@@ -140,6 +192,23 @@ async fn create_table(store: &Store, spec: &TableSpec) -> Result<TableOutcome, S
         }
         Err(e) => Err(StoreError::call("CreateTable", e)),
     }
+}
+
+async fn enable_ttl(store: &Store, table: &str) -> Result<(), StoreError> {
+    store
+        .client
+        .update_time_to_live()
+        .table_name(table)
+        .time_to_live_specification(
+            TimeToLiveSpecification::builder()
+                .attribute_name(TTL_ATTRIBUTE)
+                .enabled(true)
+                .build()?,
+        )
+        .send()
+        .await
+        .map_err(|e| StoreError::call("UpdateTimeToLive", e))?;
+    Ok(())
 }
 
 async fn wait_until_active(store: &Store, table: &str) -> Result<(), StoreError> {

@@ -1,0 +1,207 @@
+//! The identity service: the only code that creates accounts and sessions.
+
+use super::table::{IdentityTables, StoredUser};
+use super::throttle::{self, WINDOW_SECS};
+use super::{
+    password, Account, Email, IdentityError, NewPassword, PersonName, Role, SessionToken, UserId,
+};
+use crate::store::Store;
+use crate::time::Timestamp;
+use crate::FieldError;
+use std::time::Duration;
+
+/// How long a session lasts without signing in again.
+pub const SESSION_LIFETIME: Duration = Duration::from_secs(30 * 24 * 3600);
+
+/// A sign-up form, parsed. Every field's error is reported, not only the first.
+#[derive(Debug, Clone)]
+pub struct SignUp {
+    pub name: PersonName,
+    pub email: Email,
+    pub password: NewPassword,
+}
+
+impl SignUp {
+    pub fn parse(name: &str, email: &str, password: &str) -> Result<Self, Vec<FieldError>> {
+        let (name, email, password) = (
+            PersonName::parse(name),
+            Email::parse(email),
+            NewPassword::parse(password),
+        );
+        match (name, email, password) {
+            (Ok(name), Ok(email), Ok(password)) => Ok(Self {
+                name,
+                email,
+                password,
+            }),
+            (name, email, password) => Err([name.err(), email.err(), password.err()]
+                .into_iter()
+                .flatten()
+                .collect()),
+        }
+    }
+}
+
+/// A sign-in attempt as typed, and where it came from.
+#[derive(Debug, Clone)]
+pub struct SignIn {
+    pub email: String,
+    pub password: String,
+    /// The client's address, for per-address throttling.
+    pub client: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct IdentityService {
+    tables: IdentityTables,
+}
+
+impl IdentityService {
+    pub fn new(store: Store) -> Self {
+        Self {
+            tables: IdentityTables::new(store),
+        }
+    }
+
+    /// Creates a customer account and signs it in.
+    #[tracing::instrument(name = "identity.sign_up", skip_all)]
+    pub async fn sign_up(&self, form: SignUp) -> Result<(Account, SessionToken), IdentityError> {
+        let account = self.create(form, Role::Customer).await?;
+        let token = self.start_session(&account.id).await?;
+        Ok((account, token))
+    }
+
+    async fn create(&self, form: SignUp, role: Role) -> Result<Account, IdentityError> {
+        let password_hash = password::hash(&form.password).await?;
+        let account = Account {
+            id: UserId::generate(),
+            email: form.email,
+            name: form.name,
+            role,
+        };
+        let user = StoredUser {
+            account: account.clone(),
+            password_hash,
+            disabled: false,
+        };
+        self.tables.insert_user(&user, Timestamp::now()).await?;
+        Ok(account)
+    }
+
+    /// Checks the credentials, honouring the throttle, and starts a new session. The caller
+    /// ends the visitor's previous session, so the session id is rotated on every sign-in.
+    #[tracing::instrument(name = "identity.sign_in", skip_all)]
+    pub async fn sign_in(&self, attempt: SignIn) -> Result<(Account, SessionToken), IdentityError> {
+        let now = Timestamp::now();
+        let email = Email::parse(&attempt.email).ok();
+        let keys: Vec<String> = email
+            .iter()
+            .map(|e| format!("A#{}", e.as_str()))
+            .chain(attempt.client.iter().map(|c| format!("I#{c}")))
+            .collect();
+        let mut wait = 0;
+        for key in &keys {
+            let (failures, last) = self.tables.failures(key).await?;
+            if now.millis() - last < (WINDOW_SECS * 1000) as i64 {
+                wait = wait.max(throttle::wait_secs(failures, last, now.millis()));
+            }
+        }
+        if wait > 0 {
+            return Err(IdentityError::Throttled {
+                retry_after_secs: wait,
+            });
+        }
+
+        let user = match &email {
+            Some(email) => self.tables.user_by_email(email).await?,
+            None => None,
+        };
+        let stored_hash = match &user {
+            Some(u) => u.password_hash.as_str(),
+            None => password::decoy_hash().await,
+        };
+        let matches = password::verify(&attempt.password, stored_hash).await?;
+        match user {
+            Some(user) if matches => {
+                if let Some(email) = &email {
+                    self.tables
+                        .clear_failures(&format!("A#{}", email.as_str()))
+                        .await?;
+                }
+                if user.disabled {
+                    return Err(IdentityError::Disabled);
+                }
+                let token = self.start_session(&user.account.id).await?;
+                Ok((user.account, token))
+            }
+            _ => {
+                for key in &keys {
+                    let (_, last) = self.tables.failures(key).await?;
+                    if now.millis() - last >= (WINDOW_SECS * 1000) as i64 {
+                        self.tables.clear_failures(key).await?;
+                    }
+                    self.tables.record_failure(key, now, WINDOW_SECS).await?;
+                }
+                Err(IdentityError::InvalidCredentials)
+            }
+        }
+    }
+
+    async fn start_session(&self, user: &UserId) -> Result<SessionToken, IdentityError> {
+        let token = SessionToken::generate();
+        let now = Timestamp::now();
+        let expires = Timestamp(now.millis() + SESSION_LIFETIME.as_millis() as i64);
+        self.tables.put_session(&token, user, now, expires).await?;
+        Ok(token)
+    }
+
+    /// Ends a session. Ending one that does not exist is not an error.
+    #[tracing::instrument(name = "identity.sign_out", skip_all)]
+    pub async fn sign_out(&self, token: &SessionToken) -> Result<(), IdentityError> {
+        Ok(self.tables.delete_session(token).await?)
+    }
+
+    /// The account signed in with `token`: `None` for an unknown, expired or revoked session,
+    /// or a disabled account.
+    pub async fn account(&self, token: &SessionToken) -> Result<Option<Account>, IdentityError> {
+        let Some(session) = self.tables.session(token).await? else {
+            return Ok(None);
+        };
+        if session.expires_at <= Timestamp::now() {
+            self.tables.delete_session(token).await?;
+            return Ok(None);
+        }
+        Ok(self
+            .tables
+            .user(&session.user_id)
+            .await?
+            .filter(|u| !u.disabled)
+            .map(|u| u.account))
+    }
+
+    /// Creates an account with `role`, or gives an existing account that role and the new
+    /// password. For `server create-admin` and the demo accounts.
+    pub async fn ensure_account(
+        &self,
+        form: SignUp,
+        role: Role,
+    ) -> Result<(Account, bool), IdentityError> {
+        if let Some(existing) = self.tables.user_by_email(&form.email).await? {
+            let hash = password::hash(&form.password).await?;
+            self.tables
+                .set_role(&existing.account.id, role, Some(&hash))
+                .await?;
+            let account = Account {
+                role,
+                ..existing.account
+            };
+            return Ok((account, false));
+        }
+        match self.create(form.clone(), role).await {
+            Ok(account) => Ok((account, true)),
+            // Created concurrently by someone else: promote that one.
+            Err(IdentityError::EmailTaken) => Box::pin(self.ensure_account(form, role)).await,
+            Err(e) => Err(e),
+        }
+    }
+}

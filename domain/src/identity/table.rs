@@ -1,0 +1,277 @@
+//! The identity tables.
+//!
+//! `users`: `U#<id>` is an account; `E#<email>` claims an email for one account, so a
+//! conditional write makes emails unique. `sessions`: keyed by the token's SHA-256, expiring by
+//! TTL. `sign_in_attempts`: failure counters per account (`A#<email>`) and per client
+//! (`I#<address>`), expiring by TTL.
+
+use super::{Account, Email, IdentityError, PersonName, Role, SessionToken, UserId};
+use crate::store::attr::{n, s, Item, Reader};
+use crate::store::{Store, StoreError};
+use crate::time::Timestamp;
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
+
+/// A stored account with its secret parts.
+#[derive(Debug, Clone)]
+pub struct StoredUser {
+    pub account: Account,
+    pub password_hash: String,
+    pub disabled: bool,
+}
+
+/// A session as stored.
+#[derive(Debug, Clone)]
+pub struct StoredSession {
+    pub user_id: UserId,
+    pub expires_at: Timestamp,
+}
+
+#[derive(Clone, Debug)]
+pub struct IdentityTables {
+    store: Store,
+    users: String,
+    sessions: String,
+    attempts: String,
+}
+
+fn user_pk(id: &UserId) -> String {
+    format!("U#{}", id.as_str())
+}
+
+fn email_pk(email: &Email) -> String {
+    format!("E#{}", email.as_str())
+}
+
+fn epoch_secs(t: Timestamp) -> i64 {
+    t.millis() / 1000
+}
+
+impl IdentityTables {
+    pub fn new(store: Store) -> Self {
+        Self {
+            users: store.tables.users(),
+            sessions: store.tables.sessions(),
+            attempts: store.tables.sign_in_attempts(),
+            store,
+        }
+    }
+
+    fn user_from(&self, item: &Item) -> Result<StoredUser, StoreError> {
+        let r = Reader::new(&self.users, item);
+        Ok(StoredUser {
+            account: Account {
+                id: r.parsed("id", UserId::parse)?,
+                email: r.parsed("email", Email::parse)?,
+                name: r.parsed("name", PersonName::parse)?,
+                role: r.parsed("role", Role::parse)?,
+            },
+            password_hash: r.string("password_hash")?.to_owned(),
+            disabled: r.boolean("disabled")?,
+        })
+    }
+
+    async fn item(&self, table: &str, pk: String) -> Result<Option<Item>, StoreError> {
+        let out = self
+            .store
+            .client
+            .get_item()
+            .table_name(table)
+            .key("pk", s(pk))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| StoreError::call("GetItem", e))?;
+        Ok(out.item)
+    }
+
+    /// Creates an account and claims its email in one transaction; a taken email writes
+    /// nothing.
+    pub async fn insert_user(
+        &self,
+        user: &StoredUser,
+        now: Timestamp,
+    ) -> Result<(), IdentityError> {
+        let a = &user.account;
+        let put_user = Put::builder()
+            .table_name(&self.users)
+            .item("pk", s(user_pk(&a.id)))
+            .item("id", s(a.id.as_str()))
+            .item("email", s(a.email.as_str()))
+            .item("name", s(a.name.as_str()))
+            .item("role", s(a.role.as_str()))
+            .item("password_hash", s(&user.password_hash))
+            .item("disabled", AttributeValue::Bool(user.disabled))
+            .item("created_at", n(now.millis()))
+            .condition_expression("attribute_not_exists(pk)")
+            .build()
+            .map_err(StoreError::from)?;
+        let claim = Put::builder()
+            .table_name(&self.users)
+            .item("pk", s(email_pk(&a.email)))
+            .item("user_id", s(a.id.as_str()))
+            .condition_expression("attribute_not_exists(pk)")
+            .build()
+            .map_err(StoreError::from)?;
+        let result = self
+            .store
+            .client
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().put(put_user).build())
+            .transact_items(TransactWriteItem::builder().put(claim).build())
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+                let email_taken = matches!(
+                    e.as_service_error(),
+                    Some(TransactWriteItemsError::TransactionCanceledException(c))
+                        if c.cancellation_reasons().get(1).and_then(|r| r.code())
+                            == Some("ConditionalCheckFailed")
+                );
+                if email_taken {
+                    Err(IdentityError::EmailTaken)
+                } else {
+                    Err(StoreError::call("TransactWriteItems", e).into())
+                }
+            }
+        }
+    }
+
+    pub async fn user(&self, id: &UserId) -> Result<Option<StoredUser>, StoreError> {
+        self.item(&self.users, user_pk(id))
+            .await?
+            .map(|item| self.user_from(&item))
+            .transpose()
+    }
+
+    pub async fn user_by_email(&self, email: &Email) -> Result<Option<StoredUser>, StoreError> {
+        let Some(claim) = self.item(&self.users, email_pk(email)).await? else {
+            return Ok(None);
+        };
+        let id = Reader::new(&self.users, &claim).parsed("user_id", UserId::parse)?;
+        self.user(&id).await
+    }
+
+    /// Sets an existing account's role (and optionally its password hash). Never creates.
+    pub async fn set_role(
+        &self,
+        id: &UserId,
+        role: Role,
+        password_hash: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let mut update = self
+            .store
+            .client
+            .update_item()
+            .table_name(&self.users)
+            .key("pk", s(user_pk(id)))
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_values(":role", s(role.as_str()));
+        update = match password_hash {
+            Some(hash) => update
+                .update_expression("SET #role = :role, password_hash = :hash")
+                .expression_attribute_values(":hash", s(hash)),
+            None => update.update_expression("SET #role = :role"),
+        };
+        update
+            .expression_attribute_names("#role", "role")
+            .send()
+            .await
+            .map_err(|e| StoreError::call("UpdateItem", e))?;
+        Ok(())
+    }
+
+    pub async fn put_session(
+        &self,
+        token: &SessionToken,
+        user: &UserId,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.store
+            .client
+            .put_item()
+            .table_name(&self.sessions)
+            .item("pk", s(token.storage_key()))
+            .item("user_id", s(user.as_str()))
+            .item("created_sk", s(format!("{:015}", now.millis())))
+            .item("expires_at", n(expires_at.millis()))
+            .item("ttl", n(epoch_secs(expires_at)))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await
+            .map_err(|e| StoreError::call("PutItem", e))?;
+        Ok(())
+    }
+
+    pub async fn session(&self, token: &SessionToken) -> Result<Option<StoredSession>, StoreError> {
+        let Some(item) = self.item(&self.sessions, token.storage_key()).await? else {
+            return Ok(None);
+        };
+        let r = Reader::new(&self.sessions, &item);
+        Ok(Some(StoredSession {
+            user_id: r.parsed("user_id", UserId::parse)?,
+            expires_at: Timestamp(r.number("expires_at")?),
+        }))
+    }
+
+    pub async fn delete_session(&self, token: &SessionToken) -> Result<(), StoreError> {
+        self.store
+            .client
+            .delete_item()
+            .table_name(&self.sessions)
+            .key("pk", s(token.storage_key()))
+            .send()
+            .await
+            .map_err(|e| StoreError::call("DeleteItem", e))?;
+        Ok(())
+    }
+
+    /// (failures, latest failure) for a throttle key.
+    pub async fn failures(&self, key: &str) -> Result<(u32, i64), StoreError> {
+        match self.item(&self.attempts, key.to_owned()).await? {
+            Some(item) => {
+                let r = Reader::new(&self.attempts, &item);
+                Ok((r.number("failures")?, r.number("last_failure_ms")?))
+            }
+            None => Ok((0, 0)),
+        }
+    }
+
+    /// Counts one more failure, atomically, forgetting it after `window_secs`.
+    pub async fn record_failure(
+        &self,
+        key: &str,
+        now: Timestamp,
+        window_secs: u64,
+    ) -> Result<(), StoreError> {
+        self.store
+            .client
+            .update_item()
+            .table_name(&self.attempts)
+            .key("pk", s(key))
+            .update_expression("ADD failures :one SET last_failure_ms = :now, #ttl = :ttl")
+            .expression_attribute_names("#ttl", "ttl")
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":now", n(now.millis()))
+            .expression_attribute_values(":ttl", n(epoch_secs(now) + window_secs as i64))
+            .send()
+            .await
+            .map_err(|e| StoreError::call("UpdateItem", e))?;
+        Ok(())
+    }
+
+    pub async fn clear_failures(&self, key: &str) -> Result<(), StoreError> {
+        self.store
+            .client
+            .delete_item()
+            .table_name(&self.attempts)
+            .key("pk", s(key))
+            .send()
+            .await
+            .map_err(|e| StoreError::call("DeleteItem", e))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,149 @@
+//! Accounts, sign-in and sessions against a real DynamoDB API (dynoxide, fresh per test).
+#![cfg(feature = "ssr")]
+
+use domain::identity::{IdentityError, IdentityService, Role, SignIn, SignUp};
+use domain::store::embedded::EmbeddedDynamo;
+use domain::store::{init_tables, Store, StoreEndpoint};
+
+async fn service() -> (EmbeddedDynamo, IdentityService) {
+    let db = EmbeddedDynamo::in_memory().await.unwrap();
+    let store = Store::connect(&StoreEndpoint::Url(db.endpoint().to_owned()), "id-").await;
+    init_tables(&store).await.unwrap();
+    (db, IdentityService::new(store))
+}
+
+fn sign_up(email: &str) -> SignUp {
+    SignUp::parse("Ada Lovelace", email, "analytical engine").unwrap()
+}
+
+fn attempt(email: &str, password: &str, client: &str) -> SignIn {
+    SignIn {
+        email: email.into(),
+        password: password.into(),
+        client: Some(client.into()),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_up_creates_a_customer_account_that_is_signed_in() {
+    let (_db, ids) = service().await;
+    let (account, token) = ids.sign_up(sign_up("Ada@Example.com")).await.unwrap();
+    assert_eq!(account.role, Role::Customer);
+    assert_eq!(account.email.as_str(), "ada@example.com");
+    assert_eq!(ids.account(&token).await.unwrap(), Some(account));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_concurrent_sign_ups_with_one_email_create_one_account() {
+    let (_db, ids) = service().await;
+    let (a, b) = tokio::join!(
+        ids.sign_up(sign_up("grace@example.com")),
+        ids.sign_up(sign_up("GRACE@example.com "))
+    );
+    let created = [&a, &b].iter().filter(|r| r.is_ok()).count();
+    assert_eq!(created, 1, "{a:?} {b:?}");
+    let loser = if a.is_err() { a } else { b };
+    assert!(matches!(loser, Err(IdentityError::EmailTaken)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_password_and_an_unknown_email_fail_the_same_way() {
+    let (_db, ids) = service().await;
+    ids.sign_up(sign_up("ada@example.com")).await.unwrap();
+    let wrong = ids
+        .sign_in(attempt("ada@example.com", "wrong password", "10.0.0.1"))
+        .await;
+    let unknown = ids
+        .sign_in(attempt(
+            "nobody@example.com",
+            "analytical engine",
+            "10.0.0.2",
+        ))
+        .await;
+    let garbage = ids.sign_in(attempt("not an email", "x", "10.0.0.3")).await;
+    for r in [wrong, unknown, garbage] {
+        assert!(matches!(r, Err(IdentityError::InvalidCredentials)), "{r:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_sign_in_starts_a_new_session_and_signing_out_revokes_it() {
+    let (_db, ids) = service().await;
+    let (_, first) = ids.sign_up(sign_up("ada@example.com")).await.unwrap();
+    let (account, second) = ids
+        .sign_in(attempt(" ADA@example.com", "analytical engine", "10.0.0.1"))
+        .await
+        .unwrap();
+    assert_ne!(first, second);
+    ids.sign_out(&second).await.unwrap();
+    assert_eq!(ids.account(&second).await.unwrap(), None);
+    assert_eq!(ids.account(&first).await.unwrap(), Some(account));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_five_failures_an_account_is_throttled_even_with_the_right_password() {
+    let (_db, ids) = service().await;
+    ids.sign_up(sign_up("ada@example.com")).await.unwrap();
+    for i in 0..5 {
+        let client = format!("10.0.1.{i}");
+        let r = ids
+            .sign_in(attempt("ada@example.com", "guess", &client))
+            .await;
+        assert!(
+            matches!(r, Err(IdentityError::InvalidCredentials)),
+            "{i}: {r:?}"
+        );
+    }
+    let r = ids
+        .sign_in(attempt("ada@example.com", "analytical engine", "10.0.2.1"))
+        .await;
+    assert!(
+        matches!(r, Err(IdentityError::Throttled { retry_after_secs }) if retry_after_secs >= 1),
+        "{r:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_address_failing_on_many_accounts_is_throttled() {
+    let (_db, ids) = service().await;
+    ids.sign_up(sign_up("ada@example.com")).await.unwrap();
+    for i in 0..5 {
+        let _ = ids
+            .sign_in(attempt(
+                &format!("user{i}@example.com"),
+                "guess",
+                "10.9.9.9",
+            ))
+            .await;
+    }
+    let r = ids
+        .sign_in(attempt("ada@example.com", "analytical engine", "10.9.9.9"))
+        .await;
+    assert!(matches!(r, Err(IdentityError::Throttled { .. })), "{r:?}");
+    let elsewhere = ids
+        .sign_in(attempt("ada@example.com", "analytical engine", "10.1.1.1"))
+        .await;
+    assert!(elsewhere.is_ok(), "{elsewhere:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ensuring_an_admin_promotes_an_existing_customer_and_resets_the_password() {
+    let (_db, ids) = service().await;
+    ids.sign_up(sign_up("ada@example.com")).await.unwrap();
+    let form = SignUp::parse("Ada", "ada@example.com", "new admin password").unwrap();
+    let (account, created) = ids.ensure_account(form, Role::Admin).await.unwrap();
+    assert!(!created);
+    assert_eq!(account.role, Role::Admin);
+    let (signed_in, _) = ids
+        .sign_in(attempt("ada@example.com", "new admin password", "10.0.0.1"))
+        .await
+        .unwrap();
+    assert_eq!(signed_in.role, Role::Admin);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sign_up_form_reports_every_bad_field() {
+    let errors = SignUp::parse(" ", "nope", "short").unwrap_err();
+    let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["name", "email", "password"]);
+}
