@@ -58,6 +58,7 @@ fn Header() -> impl IntoView {
                     </button>
                 </form>
                 <nav aria-label="Account" class="ml-auto flex items-center gap-4 sm:ml-0">
+                    <crate::identity::AccountMenu />
                     <a href="/cart" class="font-medium text-slate-700 hover:text-indigo-700">
                         "Cart"
                     </a>

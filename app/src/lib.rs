@@ -2,6 +2,7 @@
 //! the browser, and the server functions they call.
 
 pub mod catalog;
+pub mod identity;
 mod layout;
 mod not_found;
 
@@ -51,6 +52,14 @@ pub fn App() -> impl IntoView {
             <layout::Layout>
                 <Routes fallback=NotFound>
                     <Route path=StaticSegment("") view=catalog::HomePage ssr=SsrMode::Async />
+                    <Route
+                        path=(StaticSegment("account"), StaticSegment("sign-in"))
+                        view=identity::SignInPage
+                    />
+                    <Route
+                        path=(StaticSegment("account"), StaticSegment("sign-up"))
+                        view=identity::SignUpPage
+                    />
                     <Route
                         path=(StaticSegment("products"), ParamSegment("slug"))
                         view=catalog::ProductPage

@@ -29,6 +29,16 @@ pub enum Command {
     InitTables,
     /// Load the demo catalog into the store, unless it was loaded before (idempotent).
     SeedDemo,
+    /// Create an admin account, or make an existing account an admin. The password is read
+    /// from a prompt, or from standard input when it is not a terminal.
+    CreateAdmin {
+        /// The admin's email address.
+        #[arg(long)]
+        email: String,
+        /// The admin's name.
+        #[arg(long, default_value = "Administrator")]
+        name: String,
+    },
     /// Write the demo catalog's generated images into a directory.
     DemoImages {
         /// Where to write them.

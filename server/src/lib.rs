@@ -2,6 +2,7 @@
 //! files), and the page cache. `main.rs` is only the command line around it.
 
 pub mod config;
+mod csrf;
 mod health;
 mod html_cache;
 mod request_guard;

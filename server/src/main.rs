@@ -19,6 +19,7 @@ async fn main() -> ExitCode {
         Command::InitTables => startup::init_tables(&config).await,
         Command::SeedDemo => startup::seed_demo(&config).await,
         Command::DemoImages { dir } => startup::write_demo_images(&dir),
+        Command::CreateAdmin { email, name } => startup::create_admin(&config, &email, &name).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

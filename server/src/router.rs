@@ -1,7 +1,7 @@
 //! The axum router: Leptos pages and server functions, sitemap, robots, health, static files.
 
 use crate::config::Config;
-use crate::{health, html_cache, request_guard, seo, static_files};
+use crate::{csrf, health, html_cache, request_guard, seo, static_files};
 use app::{shell, App, SiteUrl};
 use axum::routing::get;
 use axum::Router;
@@ -104,6 +104,7 @@ pub fn build(services: Services, site: Site) -> Router {
             state.clone(),
             html_cache::serve_cached,
         ))
+        .layer(axum::middleware::from_fn(csrf::reject_cross_site_writes))
         .layer(axum::middleware::from_fn(request_guard::reject_undecodable))
         .layer(CompressionLayer::new().quality(tower_http::CompressionLevel::Fastest))
         .with_state(state)

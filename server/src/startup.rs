@@ -3,6 +3,7 @@
 use crate::config::{Config, StoreMode};
 use crate::router::{self, Site};
 use domain::catalog::{demo, CatalogError};
+use domain::identity::{IdentityError, Role, SignUp};
 use domain::services::Services;
 use domain::store::embedded::{EmbeddedDynamo, EmbeddedError};
 use domain::store::schema::TableOutcome;
@@ -26,6 +27,10 @@ pub enum StartError {
     },
     #[error("cannot write demo images: {0}")]
     Images(#[source] std::io::Error),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("account storage failed: {0}")]
+    Identity(#[from] IdentityError),
 }
 
 /// How often the catalog checks for changes made by other replicas.
@@ -61,8 +66,9 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
     let services = Services::start(store).await?;
     if embedded.is_some() {
         let report = demo::seed(&services.catalog).await?;
-        if report.created > 0 {
+        if !report.already_seeded {
             tracing::info!(products = report.created, "demo catalog seeded");
+            create_demo_accounts(&services).await?;
         }
     }
     let _refresher = services.catalog.spawn_refresher(CATALOG_POLL);
@@ -77,6 +83,7 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
         })?;
     tracing::info!(addr = %config.addr, "listening");
     println!("CloudMart is serving on http://{}", config.addr);
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await;
@@ -109,6 +116,74 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+/// The demo accounts of the embedded mode (one per role), documented in the README.
+pub const DEMO_ACCOUNTS: [(&str, &str, &str, Role); 3] = [
+    (
+        "Demo Customer",
+        "customer@cloudmart.test",
+        "customer-demo-pass",
+        Role::Customer,
+    ),
+    (
+        "Demo Support",
+        "support@cloudmart.test",
+        "support-demo-pass",
+        Role::Support,
+    ),
+    (
+        "Demo Admin",
+        "admin@cloudmart.test",
+        "admin-demo-pass",
+        Role::Admin,
+    ),
+];
+
+async fn create_demo_accounts(services: &Services) -> Result<(), StartError> {
+    for (name, email, password, role) in DEMO_ACCOUNTS {
+        let form = SignUp::parse(name, email, password)
+            .map_err(|e| StartError::Invalid(format!("demo account {email}: {e:?}")))?;
+        services.identity.ensure_account(form, role).await?;
+    }
+    tracing::info!("demo accounts created");
+    Ok(())
+}
+
+pub async fn create_admin(config: &Config, email: &str, name: &str) -> Result<(), StartError> {
+    let password = read_password()?;
+    let form = SignUp::parse(name, email, &password).map_err(|errors| {
+        let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        StartError::Invalid(text.join("; "))
+    })?;
+    let OpenStore { store, embedded } = open_store(config).await?;
+    let services = Services::start(store).await?;
+    let (account, created) = services.identity.ensure_account(form, Role::Admin).await?;
+    println!(
+        "{} {} as an admin",
+        if created { "created" } else { "promoted" },
+        account.email.as_str()
+    );
+    if let Some(e) = embedded {
+        e.stop().await;
+    }
+    Ok(())
+}
+
+/// The password from a hidden prompt on a terminal, else the first line of standard input.
+fn read_password() -> Result<String, StartError> {
+    use std::io::IsTerminal;
+    let password = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password("Password (8 to 128 characters): ")
+            .map_err(|e| StartError::Invalid(format!("cannot read the password: {e}")))?
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(|e| StartError::Invalid(format!("cannot read the password: {e}")))?;
+        line.trim_end_matches(['\r', '\n']).to_owned()
+    };
+    Ok(password)
 }
 
 pub async fn init_tables(config: &Config) -> Result<(), StartError> {

@@ -387,6 +387,8 @@ async fn the_server_function_for_a_catalog_page_parses_its_input_at_the_edge() {
             Request::post(path.as_str())
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .header(header::ACCEPT, "application/json")
+                .header(header::HOST, "shop.example")
+                .header(header::ORIGIN, "https://shop.example")
                 .body(Body::from("q=kettle&page=-4&sort=evil"))
                 .unwrap(),
         )
@@ -396,6 +398,21 @@ async fn the_server_function_for_a_catalog_page_parses_its_input_at_the_edge() {
     assert_eq!(json["total"], 1);
     assert_eq!(json["query"]["page"], 1);
     assert_eq!(json["items"][0]["name"], "Gooseneck Pour-Over Kettle");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_post_from_another_site_is_refused_before_it_reaches_a_server_function() {
+    let app = TestApp::spawn().await;
+    for origin in [Some("https://evil.example"), None] {
+        let mut request = Request::post(server_fn_paths()[0].as_str())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::HOST, "shop.example");
+        if let Some(origin) = origin {
+            request = request.header(header::ORIGIN, origin);
+        }
+        let page = app.request(request.body(Body::from("q=x")).unwrap()).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{origin:?}");
+    }
 }
 
 fn server_fn_paths() -> Vec<String> {

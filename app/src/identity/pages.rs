@@ -1,0 +1,186 @@
+//! `/account/sign-in`, `/account/sign-up`, and the header's account menu.
+
+use super::server_fns::{current_account, FormOutcome, SignIn, SignOut, SignUp};
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+
+/// A labelled input with its error shown below it and announced with it.
+#[component]
+fn Field(
+    label: &'static str,
+    name: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    autocomplete: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described_by = {
+        let error_id = error_id.clone();
+        let hint_id = hint_id.clone();
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if error.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="flex flex-col gap-1">
+            <label for=id.clone() class="font-medium">
+                {label}
+            </label>
+            <input
+                id=id
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                required
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=described_by
+                class="rounded-md border border-slate-300 px-3 py-2 focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200 aria-[invalid=true]:border-rose-500"
+            />
+            {hint.map(|h| view! { <p id=hint_id class="text-sm text-slate-600">{h}</p> })}
+            <p id=error_id class="text-sm font-medium text-rose-700" role="alert">
+                {move || error.get()}
+            </p>
+        </div>
+    }
+}
+
+fn field_error(
+    value: Signal<Option<Result<FormOutcome, ServerFnError>>>,
+    field: &'static str,
+) -> Signal<Option<String>> {
+    Signal::derive(move || {
+        value
+            .get()
+            .and_then(|r| r.ok())
+            .and_then(|o| o.field_error(field))
+    })
+}
+
+/// A message for the whole form: a refusal, or a failure to reach the server.
+fn form_message(value: Signal<Option<Result<FormOutcome, ServerFnError>>>) -> impl IntoView {
+    move || {
+        let message = match value.get()? {
+            Ok(FormOutcome::Refused(message)) => message,
+            Ok(FormOutcome::Invalid(_)) => return None,
+            Err(e) => e.to_string(),
+        };
+        Some(view! {
+            <p role="alert" class="rounded-md border border-rose-200 bg-rose-50 p-3 text-rose-900">
+                {message}
+            </p>
+        })
+    }
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let action = ServerAction::<SignIn>::new();
+    let value = Signal::derive(move || action.value().get());
+    view! {
+        <Title text="Sign in" />
+        <Meta name="robots" content="noindex" />
+        <section aria-labelledby="sign-in-title" class="mx-auto max-w-md py-8">
+            <h1 id="sign-in-title" class="text-2xl font-bold">"Sign in"</h1>
+            <ActionForm action>
+                <div class="mt-6 flex flex-col gap-4">
+                    {form_message(value)}
+                    <Field label="Email" name="email" kind="email" autocomplete="email" error=Signal::derive(|| None) />
+                    <Field
+                        label="Password"
+                        name="password"
+                        kind="password"
+                        autocomplete="current-password"
+                        error=Signal::derive(|| None)
+                    />
+                    <button
+                        type="submit"
+                        class="rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-700 disabled:opacity-60"
+                        disabled=move || action.pending().get()
+                    >
+                        {move || if action.pending().get() { "Signing in…" } else { "Sign in" }}
+                    </button>
+                </div>
+            </ActionForm>
+            <p class="mt-6 text-slate-700">
+                "New here? " <a href="/account/sign-up" class="font-semibold text-indigo-700 underline">"Create an account"</a>
+            </p>
+        </section>
+    }
+}
+
+#[component]
+pub fn SignUpPage() -> impl IntoView {
+    let action = ServerAction::<SignUp>::new();
+    let value = Signal::derive(move || action.value().get());
+    view! {
+        <Title text="Create an account" />
+        <Meta name="robots" content="noindex" />
+        <section aria-labelledby="sign-up-title" class="mx-auto max-w-md py-8">
+            <h1 id="sign-up-title" class="text-2xl font-bold">"Create an account"</h1>
+            <ActionForm action>
+                <div class="mt-6 flex flex-col gap-4">
+                    {form_message(value)}
+                    <Field label="Name" name="name" autocomplete="name" error=field_error(value, "name") />
+                    <Field label="Email" name="email" kind="email" autocomplete="email" error=field_error(value, "email") />
+                    <Field
+                        label="Password"
+                        name="password"
+                        kind="password"
+                        autocomplete="new-password"
+                        hint="8 to 128 characters."
+                        error=field_error(value, "password")
+                    />
+                    <button
+                        type="submit"
+                        class="rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-700 disabled:opacity-60"
+                        disabled=move || action.pending().get()
+                    >
+                        {move || if action.pending().get() { "Creating your account…" } else { "Create account" }}
+                    </button>
+                </div>
+            </ActionForm>
+            <p class="mt-6 text-slate-700">
+                "Already have an account? " <a href="/account/sign-in" class="font-semibold text-indigo-700 underline">"Sign in"</a>
+            </p>
+        </section>
+    }
+}
+
+/// "Sign in" for visitors; the name and a sign-out button for signed-in shoppers.
+#[component]
+pub fn AccountMenu() -> impl IntoView {
+    let sign_out = ServerAction::<SignOut>::new();
+    // Signing in or out ends in a client-side navigation: ask again after each one.
+    let location = leptos_router::hooks::use_location();
+    let account = Resource::new(
+        move || (location.pathname.get(), sign_out.version().get()),
+        |_| current_account(),
+    );
+    view! {
+        <Transition fallback=|| view! { <a href="/account/sign-in" class="font-medium text-slate-700">"Sign in"</a> }>
+            {move || Suspend::new(async move {
+                match account.await {
+                    Ok(Some(account)) => view! {
+                        <span class="hidden text-slate-700 sm:inline">{format!("Hi, {}", account.name.as_str())}</span>
+                        <ActionForm action=sign_out>
+                            <button type="submit" class="font-medium text-slate-700 hover:text-indigo-700">"Sign out"</button>
+                        </ActionForm>
+                    }.into_any(),
+                    _ => view! {
+                        <a href="/account/sign-in" class="font-medium text-slate-700 hover:text-indigo-700">"Sign in"</a>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
