@@ -5,11 +5,13 @@
 //! Behind the `ssr` feature live the services that decide (the only code that writes) and
 //! their DynamoDB adapters.
 
+pub mod cart;
 pub mod catalog;
 pub mod field_error;
 pub mod identity;
 pub mod markup;
 pub mod money;
+pub mod orders;
 pub mod time;
 
 #[cfg(feature = "ssr")]

@@ -1,8 +1,10 @@
 //! All services of one running shop, built once at start-up and shared by server functions,
 //! REST handlers and workers.
 
+use crate::cart::CartService;
 use crate::catalog::{CatalogError, CatalogService};
 use crate::identity::IdentityService;
+use crate::orders::OrderService;
 use crate::store::Store;
 use std::sync::Arc;
 
@@ -11,16 +13,22 @@ pub struct Services {
     pub store: Store,
     pub catalog: Arc<CatalogService>,
     pub identity: IdentityService,
+    pub carts: CartService,
+    pub orders: OrderService,
 }
 
 impl Services {
     pub async fn start(store: Store) -> Result<Self, CatalogError> {
         let catalog = CatalogService::load(store.clone()).await?;
         let identity = IdentityService::new(store.clone());
+        let carts = CartService::new(store.clone(), catalog.clone());
+        let orders = OrderService::new(store.clone(), catalog.clone(), carts.clone());
         Ok(Self {
             store,
             catalog,
             identity,
+            carts,
+            orders,
         })
     }
 }

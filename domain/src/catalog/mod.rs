@@ -29,3 +29,5 @@ pub use error::CatalogError;
 pub use service::{CatalogService, CatalogSnapshot, SitemapEntry};
 #[cfg(feature = "ssr")]
 pub use table::ProductCursor;
+#[cfg(feature = "ssr")]
+pub(crate) use table::{bump_version_item, return_stock_item, take_stock_item};

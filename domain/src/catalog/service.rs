@@ -145,6 +145,13 @@ impl CatalogService {
         Some(ProductDetail { product, related })
     }
 
+    /// An active product by id. No I/O.
+    pub fn active_product(&self, id: &ProductId) -> Option<Product> {
+        let snap = self.snapshot();
+        let i = snap.products.binary_search_by(|p| p.id.cmp(id)).ok()?;
+        snap.products.get(i).cloned()
+    }
+
     /// Every active product, for the sitemap. No I/O.
     pub fn sitemap(&self) -> Vec<SitemapEntry> {
         let snap = self.snapshot();

@@ -94,16 +94,7 @@ impl ProductTable {
     }
 
     fn bump_version(&self) -> Result<TransactWriteItem, StoreError> {
-        Ok(TransactWriteItem::builder()
-            .update(
-                Update::builder()
-                    .table_name(&self.name)
-                    .key("pk", s(CATALOG_VERSION_PK))
-                    .update_expression("ADD version :one")
-                    .expression_attribute_values(":one", n(1))
-                    .build()?,
-            )
-            .build())
+        bump_version_item(&self.name)
     }
 
     /// Writes a new product and claims its slug, in one transaction that fails as a whole
@@ -305,6 +296,61 @@ impl ProductTable {
             .map_err(|e| StoreError::call("PutItem", e))?;
         Ok(())
     }
+}
+
+/// The transaction item that marks the catalog as changed (other replicas reload).
+pub(crate) fn bump_version_item(products_table: &str) -> Result<TransactWriteItem, StoreError> {
+    Ok(TransactWriteItem::builder()
+        .update(
+            Update::builder()
+                .table_name(products_table)
+                .key("pk", s(CATALOG_VERSION_PK))
+                .update_expression("ADD version :one")
+                .expression_attribute_values(":one", n(1))
+                .build()?,
+        )
+        .build())
+}
+
+/// The transaction item that takes `quantity` from an active product's stock, failing (and
+/// with it the whole transaction) when there is not enough.
+pub(crate) fn take_stock_item(
+    products_table: &str,
+    id: &ProductId,
+    quantity: u16,
+) -> Result<TransactWriteItem, StoreError> {
+    Ok(TransactWriteItem::builder()
+        .update(
+            Update::builder()
+                .table_name(products_table)
+                .key("pk", s(product_pk(id)))
+                .update_expression("SET stock = stock - :q")
+                .condition_expression("stock >= :q AND #status = :active")
+                .expression_attribute_names("#status", "status")
+                .expression_attribute_values(":q", n(quantity))
+                .expression_attribute_values(":active", s(ProductStatus::Active.as_str()))
+                .build()?,
+        )
+        .build())
+}
+
+/// The transaction item that puts `quantity` back into a product's stock.
+pub(crate) fn return_stock_item(
+    products_table: &str,
+    id: &ProductId,
+    quantity: u16,
+) -> Result<TransactWriteItem, StoreError> {
+    Ok(TransactWriteItem::builder()
+        .update(
+            Update::builder()
+                .table_name(products_table)
+                .key("pk", s(product_pk(id)))
+                .update_expression("ADD stock :q")
+                .condition_expression("attribute_exists(pk)")
+                .expression_attribute_values(":q", n(quantity))
+                .build()?,
+        )
+        .build())
 }
 
 /// Why a conditional transaction did not happen.

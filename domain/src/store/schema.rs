@@ -37,6 +37,14 @@ impl TableNames {
     pub fn sign_in_attempts(&self) -> String {
         format!("{}sign-in-attempts", self.prefix)
     }
+
+    pub fn carts(&self) -> String {
+        format!("{}carts", self.prefix)
+    }
+
+    pub fn orders(&self) -> String {
+        format!("{}orders", self.prefix)
+    }
 }
 
 /// The products table's secondary indexes.
@@ -51,6 +59,14 @@ pub mod products {
 pub mod sessions {
     /// A user's sessions, newest first: revoking every session of an account.
     pub const BY_USER: &str = "by_user";
+}
+
+/// The orders table's secondary indexes.
+pub mod orders {
+    /// A customer's orders, newest first: "My orders".
+    pub const BY_CUSTOMER: &str = "by_customer";
+    /// Orders in a status, newest first: the admin's order lists.
+    pub const BY_STATUS: &str = "by_status";
 }
 
 /// The attribute holding an item's expiry (Unix seconds) in tables with TTL.
@@ -110,6 +126,29 @@ fn specs(names: &TableNames) -> Vec<TableSpec> {
             hash: "pk",
             indexes: Vec::new(),
             ttl: true,
+        },
+        TableSpec {
+            name: names.carts(),
+            hash: "pk",
+            indexes: Vec::new(),
+            ttl: true,
+        },
+        TableSpec {
+            name: names.orders(),
+            hash: "pk",
+            indexes: vec![
+                Index {
+                    name: orders::BY_CUSTOMER,
+                    hash: "customer_id",
+                    range: "created_sk",
+                },
+                Index {
+                    name: orders::BY_STATUS,
+                    hash: "status",
+                    range: "created_sk",
+                },
+            ],
+            ttl: false,
         },
     ]
 }

@@ -1,0 +1,408 @@
+//! The cart service: lines stored in DynamoDB (`carts` table), priced from the live catalog.
+//!
+//! Each cart item carries a `version`; every change is a conditional write on it, retried on
+//! conflict, so concurrent changes never lose one another, and checkout can clear exactly the
+//! cart it priced.
+
+use super::{CartLine, CartView, LineIssue};
+use crate::catalog::{CatalogService, ProductId, StockState};
+use crate::identity::UserId;
+use crate::orders::{pricing, Quantity};
+use crate::store::attr::{n, s, Reader};
+use crate::store::{Store, StoreError};
+use crate::time::Timestamp;
+use crate::{FieldError, Money};
+use aws_sdk_dynamodb::types::AttributeValue;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+/// Distinct products one cart may hold.
+pub const MAX_LINES: usize = 50;
+/// A guest cart is forgotten this long after its last change.
+const GUEST_CART_DAYS: i64 = 30;
+const CONFLICT_RETRIES: usize = 8;
+
+/// Whose cart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CartOwner {
+    /// A visitor, by the opaque id in their cart cookie.
+    Guest(String),
+    Customer(UserId),
+}
+
+impl CartOwner {
+    fn key(&self) -> String {
+        match self {
+            CartOwner::Guest(token) => format!("G#{token}"),
+            CartOwner::Customer(id) => format!("U#{}", id.as_str()),
+        }
+    }
+
+    /// A new guest cart id: 128 random bits.
+    pub fn new_guest() -> Self {
+        let mut bytes = [0u8; 16];
+        getrandom::getrandom(&mut bytes).expect("the operating system provides randomness");
+        CartOwner::Guest(hex::encode(bytes))
+    }
+
+    /// A guest cart id from a cookie; anything but 32 hex digits is none.
+    pub fn guest_from_cookie(value: &str) -> Option<Self> {
+        (value.len() == 32 && value.bytes().all(|b| b.is_ascii_hexdigit()))
+            .then(|| CartOwner::Guest(value.to_ascii_lowercase()))
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CartError {
+    #[error(transparent)]
+    Invalid(#[from] FieldError),
+    #[error("that product is not for sale")]
+    Unavailable,
+    #[error("that product is sold out")]
+    SoldOut,
+    #[error("a cart holds at most {MAX_LINES} different products")]
+    Full,
+    #[error("the cart kept changing; try again")]
+    Contended,
+    #[error("cart storage failed")]
+    Store(#[from] StoreError),
+}
+
+/// One stored line: quantity and the price the shopper saw when adding it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct StoredLine {
+    quantity: u16,
+    seen_price_cents: i64,
+}
+
+/// A cart as stored, with the version its next write must match.
+#[derive(Debug, Clone, Default)]
+pub struct StoredCart {
+    lines: BTreeMap<String, StoredLine>,
+    pub version: u64,
+    exists: bool,
+}
+
+impl StoredCart {
+    pub fn quantities(&self) -> impl Iterator<Item = (ProductId, u16)> + '_ {
+        self.lines
+            .iter()
+            .filter_map(|(id, l)| ProductId::parse(id).ok().map(|id| (id, l.quantity)))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+}
+
+#[derive(Clone)]
+pub struct CartService {
+    store: Store,
+    table: String,
+    catalog: Arc<CatalogService>,
+}
+
+impl std::fmt::Debug for CartService {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CartService")
+            .field("table", &self.table)
+            .finish()
+    }
+}
+
+impl CartService {
+    pub fn new(store: Store, catalog: Arc<CatalogService>) -> Self {
+        Self {
+            table: store.tables.carts(),
+            store,
+            catalog,
+        }
+    }
+
+    /// The stored cart (empty when there is none), read consistently.
+    pub async fn load(&self, owner: &CartOwner) -> Result<StoredCart, StoreError> {
+        let out = self
+            .store
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(owner.key()))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| StoreError::call("GetItem", e))?;
+        let Some(item) = out.item else {
+            return Ok(StoredCart::default());
+        };
+        let r = Reader::new(&self.table, &item);
+        let mut lines = BTreeMap::new();
+        if let Some(AttributeValue::M(map)) = item.get("lines") {
+            for (id, value) in map {
+                let AttributeValue::M(line) = value else {
+                    return Err(StoreError::malformed(&self.table, "cart line is not a map"));
+                };
+                let lr = Reader::new(&self.table, line);
+                lines.insert(
+                    id.clone(),
+                    StoredLine {
+                        quantity: lr.number("q")?,
+                        seen_price_cents: lr.number("p")?,
+                    },
+                );
+            }
+        }
+        Ok(StoredCart {
+            lines,
+            version: r.number("version")?,
+            exists: true,
+        })
+    }
+
+    async fn save(&self, owner: &CartOwner, cart: &StoredCart) -> Result<bool, StoreError> {
+        let lines: HashMap<String, AttributeValue> = cart
+            .lines
+            .iter()
+            .map(|(id, l)| {
+                let line = HashMap::from([
+                    ("q".to_owned(), n(l.quantity)),
+                    ("p".to_owned(), n(l.seen_price_cents)),
+                ]);
+                (id.clone(), AttributeValue::M(line))
+            })
+            .collect();
+        let now = Timestamp::now();
+        let mut put = self
+            .store
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .item("pk", s(owner.key()))
+            .item("lines", AttributeValue::M(lines))
+            .item("version", n(cart.version + 1))
+            .item("updated_at", n(now.millis()));
+        if matches!(owner, CartOwner::Guest(_)) {
+            put = put.item("ttl", n(now.millis() / 1000 + GUEST_CART_DAYS * 86_400));
+        }
+        put = if cart.exists {
+            put.condition_expression("version = :v")
+                .expression_attribute_values(":v", n(cart.version))
+        } else {
+            put.condition_expression("attribute_not_exists(pk)")
+        };
+        match put.send().await {
+            Ok(_) => Ok(true),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(StoreError::call("PutItem", e)),
+        }
+    }
+
+    /// Applies `change` to the cart and writes it, retrying on a concurrent change.
+    async fn update(
+        &self,
+        owner: &CartOwner,
+        mut change: impl FnMut(&mut StoredCart) -> Result<(), CartError>,
+    ) -> Result<(), CartError> {
+        for _ in 0..CONFLICT_RETRIES {
+            let mut cart = self.load(owner).await?;
+            change(&mut cart)?;
+            if self.save(owner, &cart).await? {
+                return Ok(());
+            }
+        }
+        Err(CartError::Contended)
+    }
+
+    /// The most of a product one line may hold now.
+    fn limit(stock: u32) -> u16 {
+        u16::try_from(stock.min(u32::from(Quantity::MAX_PER_LINE)))
+            .unwrap_or(Quantity::MAX_PER_LINE)
+    }
+
+    /// Adds `quantity` of a product (on top of what the line holds), capped by stock.
+    #[tracing::instrument(name = "cart.add", skip_all)]
+    pub async fn add(
+        &self,
+        owner: &CartOwner,
+        product: &ProductId,
+        quantity: Quantity,
+    ) -> Result<(), CartError> {
+        let p = self
+            .catalog
+            .active_product(product)
+            .ok_or(CartError::Unavailable)?;
+        if p.stock == 0 {
+            return Err(CartError::SoldOut);
+        }
+        let limit = Self::limit(p.stock);
+        self.update(owner, |cart| {
+            let key = product.as_str().to_owned();
+            if !cart.lines.contains_key(&key) && cart.lines.len() >= MAX_LINES {
+                return Err(CartError::Full);
+            }
+            let line = cart.lines.entry(key).or_insert(StoredLine {
+                quantity: 0,
+                seen_price_cents: p.price.cents(),
+            });
+            line.quantity = line.quantity.saturating_add(quantity.get()).min(limit);
+            Ok(())
+        })
+        .await
+    }
+
+    /// Sets a line's quantity, capped by stock.
+    #[tracing::instrument(name = "cart.set_quantity", skip_all)]
+    pub async fn set_quantity(
+        &self,
+        owner: &CartOwner,
+        product: &ProductId,
+        quantity: Quantity,
+    ) -> Result<(), CartError> {
+        let limit = self
+            .catalog
+            .active_product(product)
+            .map_or(quantity.get(), |p| Self::limit(p.stock).max(1));
+        self.update(owner, |cart| {
+            if let Some(line) = cart.lines.get_mut(product.as_str()) {
+                line.quantity = quantity.get().min(limit);
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    #[tracing::instrument(name = "cart.remove", skip_all)]
+    pub async fn remove(&self, owner: &CartOwner, product: &ProductId) -> Result<(), CartError> {
+        self.update(owner, |cart| {
+            cart.lines.remove(product.as_str());
+            Ok(())
+        })
+        .await
+    }
+
+    /// Moves a guest cart's lines into a customer's cart (quantities add up, capped by
+    /// stock) and deletes the guest cart. Called on sign-in.
+    #[tracing::instrument(name = "cart.merge", skip_all)]
+    pub async fn merge(&self, guest: &CartOwner, into: &CartOwner) -> Result<(), CartError> {
+        let from = self.load(guest).await?;
+        if from.is_empty() {
+            return Ok(());
+        }
+        let catalog = self.catalog.clone();
+        self.update(into, |cart| {
+            for (id, line) in &from.lines {
+                let limit = ProductId::parse(id)
+                    .ok()
+                    .and_then(|pid| catalog.active_product(&pid))
+                    .map_or(line.quantity, |p| Self::limit(p.stock).max(1));
+                if !cart.lines.contains_key(id) && cart.lines.len() >= MAX_LINES {
+                    continue;
+                }
+                let target = cart.lines.entry(id.clone()).or_insert(StoredLine {
+                    quantity: 0,
+                    seen_price_cents: line.seen_price_cents,
+                });
+                target.quantity = target.quantity.saturating_add(line.quantity).min(limit);
+            }
+            Ok(())
+        })
+        .await?;
+        self.store
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .key("pk", s(guest.key()))
+            .send()
+            .await
+            .map_err(|e| StoreError::call("DeleteItem", e))?;
+        Ok(())
+    }
+
+    /// The cart priced from the current catalog, with each line's issues.
+    pub async fn view(&self, owner: &CartOwner) -> Result<CartView, CartError> {
+        let cart = self.load(owner).await?;
+        Ok(self.price(&cart))
+    }
+
+    /// Prices a stored cart from the catalog snapshot. No I/O.
+    pub fn price(&self, cart: &StoredCart) -> CartView {
+        let mut lines = Vec::new();
+        for (id, stored) in &cart.lines {
+            let Ok(pid) = ProductId::parse(id) else {
+                continue;
+            };
+            let Ok(quantity) = Quantity::parse(i64::from(stored.quantity)) else {
+                continue;
+            };
+            let line = match self.catalog.active_product(&pid) {
+                Some(p) => {
+                    let issue = match p.stock_state() {
+                        StockState::SoldOut => Some(LineIssue::SoldOut),
+                        _ if p.stock < u32::from(quantity.get()) => {
+                            Some(LineIssue::OnlyLeft(p.stock))
+                        }
+                        _ if p.price.cents() != stored.seen_price_cents => {
+                            Some(LineIssue::PriceChanged {
+                                was: Money::new(stored.seen_price_cents, p.price.currency())
+                                    .unwrap_or(p.price),
+                            })
+                        }
+                        _ => None,
+                    };
+                    CartLine {
+                        product_id: pid,
+                        slug: p.slug.clone(),
+                        name: p.name.clone(),
+                        image: p.image.clone(),
+                        unit_price: p.price,
+                        quantity,
+                        line_total: pricing::line_total(p.price, quantity),
+                        max_quantity: p.stock.min(u32::from(Quantity::MAX_PER_LINE)),
+                        issue,
+                    }
+                }
+                None => continue_unavailable(pid, quantity, stored.seen_price_cents),
+            };
+            lines.push(line);
+        }
+        let priced: Vec<(Money, Quantity)> = lines
+            .iter()
+            .filter(|l| l.issue.as_ref().is_none_or(|i| !i.blocks_checkout()))
+            .map(|l| (l.unit_price, l.quantity))
+            .collect();
+        CartView {
+            count: lines.iter().map(|l| u32::from(l.quantity.get())).sum(),
+            totals: pricing::totals(&priced),
+            lines,
+        }
+    }
+
+    pub(crate) fn table(&self) -> &str {
+        &self.table
+    }
+
+    pub(crate) fn key_of(owner: &CartOwner) -> String {
+        owner.key()
+    }
+}
+
+/// A line whose product is no longer on sale: shown, flagged, not priced.
+fn continue_unavailable(pid: ProductId, quantity: Quantity, seen_cents: i64) -> CartLine {
+    let price = Money::new(seen_cents, crate::Currency::Usd)
+        .unwrap_or_else(|_| Money::new(0, crate::Currency::Usd).expect("zero is valid"));
+    CartLine {
+        slug: crate::catalog::Slug::from_name("unavailable"),
+        name: "A product no longer sold".to_owned(),
+        image: String::new(),
+        unit_price: price,
+        quantity,
+        line_total: pricing::line_total(price, quantity),
+        max_quantity: 0,
+        issue: Some(LineIssue::Unavailable),
+        product_id: pid,
+    }
+}

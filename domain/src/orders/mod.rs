@@ -1,0 +1,204 @@
+//! Orders: what a shopper bought, at what price, and where the parcel is.
+
+pub mod pricing;
+mod status;
+
+#[cfg(feature = "ssr")]
+mod error;
+#[cfg(feature = "ssr")]
+mod service;
+#[cfg(feature = "ssr")]
+mod table;
+
+pub use pricing::{Quantity, Totals};
+pub use status::OrderStatus;
+
+#[cfg(feature = "ssr")]
+pub use error::{OrderError, ShortLine};
+#[cfg(feature = "ssr")]
+pub use service::{Checkout, OrderService};
+#[cfg(feature = "ssr")]
+pub use table::OrderCursor;
+
+use crate::catalog::{ProductId, Slug};
+use crate::identity::{Email, PersonName, UserId};
+use crate::time::Timestamp;
+use crate::{FieldError, Money};
+use serde::{Deserialize, Serialize};
+
+/// A random (v4) UUID: order ids are not guessable.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct OrderId(String);
+
+impl OrderId {
+    #[cfg(feature = "ssr")]
+    pub fn generate() -> Self {
+        Self(uuid::Uuid::new_v4().to_string())
+    }
+
+    pub fn parse(text: &str) -> Result<Self, FieldError> {
+        crate::catalog::ProductId::parse(text)
+            .map(|id| Self(id.as_str().to_owned()))
+            .map_err(|_| FieldError::new("order", "is not an order id"))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A key the checkout form carries so that submitting it twice places one order.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct IdempotencyKey(String);
+
+impl IdempotencyKey {
+    pub fn parse(text: &str) -> Result<Self, FieldError> {
+        let ok = (16..=64).contains(&text.len())
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if ok {
+            Ok(Self(text.to_owned()))
+        } else {
+            Err(FieldError::new(
+                "idempotency_key",
+                "is missing or malformed; reload the checkout page",
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Where an order goes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShippingAddress {
+    pub name: PersonName,
+    pub line1: String,
+    pub line2: String,
+    pub city: String,
+    pub postal_code: String,
+    pub country: String,
+}
+
+fn bounded(field: &str, text: &str, min: usize, max: usize) -> Result<String, FieldError> {
+    let text = text.trim();
+    let chars = text.chars().count();
+    if chars < min {
+        return Err(FieldError::new(field, "is required"));
+    }
+    if chars > max || text.chars().any(char::is_control) {
+        return Err(FieldError::new(
+            field,
+            format!("must be at most {max} characters of text"),
+        ));
+    }
+    Ok(text.to_owned())
+}
+
+impl ShippingAddress {
+    /// Parses the address fields, reporting every bad one.
+    pub fn parse(
+        name: &str,
+        line1: &str,
+        line2: &str,
+        city: &str,
+        postal_code: &str,
+        country: &str,
+    ) -> Result<Self, Vec<FieldError>> {
+        let name = PersonName::parse(name);
+        let line1 = bounded("line1", line1, 1, 120);
+        let line2 = bounded("line2", line2, 0, 120);
+        let city = bounded("city", city, 1, 80);
+        let postal_code = bounded("postal_code", postal_code, 1, 16);
+        let country = bounded("country", country, 2, 56);
+        match (name, line1, line2, city, postal_code, country) {
+            (Ok(name), Ok(line1), Ok(line2), Ok(city), Ok(postal_code), Ok(country)) => Ok(Self {
+                name,
+                line1,
+                line2,
+                city,
+                postal_code,
+                country,
+            }),
+            (a, b, c, d, e, f) => Err([a.err(), b.err(), c.err(), d.err(), e.err(), f.err()]
+                .into_iter()
+                .flatten()
+                .collect()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderLine {
+    pub product_id: ProductId,
+    pub slug: Slug,
+    pub name: String,
+    pub unit_price: Money,
+    pub quantity: Quantity,
+    pub line_total: Money,
+}
+
+/// Who changed an order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Actor {
+    Customer(UserId),
+    Staff(UserId),
+    System,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusChange {
+    pub to: OrderStatus,
+    pub at: Timestamp,
+    pub actor: Actor,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Order {
+    pub id: OrderId,
+    /// Short and human: `CM-7K3M9Q`.
+    pub number: String,
+    pub customer: UserId,
+    pub email: Email,
+    pub lines: Vec<OrderLine>,
+    pub totals: Totals,
+    pub address: ShippingAddress,
+    pub payment: String,
+    pub status: OrderStatus,
+    pub history: Vec<StatusChange>,
+    pub created_at: Timestamp,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn idempotency_keys_are_16_to_64_safe_characters() {
+        assert!(IdempotencyKey::parse("3f1c2a9e-5b7d-4e8f-9a0b-1c2d3e4f5a6b").is_ok());
+        for bad in [
+            "",
+            "short",
+            "has spaces in it here",
+            "<script>alert(1)</script>x",
+        ] {
+            assert_eq!(
+                IdempotencyKey::parse(bad).unwrap_err().field,
+                "idempotency_key"
+            );
+        }
+        assert!(IdempotencyKey::parse(&"a".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn an_address_reports_every_missing_or_oversized_field() {
+        let errors = ShippingAddress::parse("", "", "", "x", &"9".repeat(17), "U").unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["name", "line1", "postal_code", "country"]);
+        assert!(ShippingAddress::parse("Ada", "1 Main St", "", "London", "N1", "UK").is_ok());
+    }
+}

@@ -1,0 +1,370 @@
+//! Carts, checkout and cancelling against a real DynamoDB API (dynoxide, fresh per test),
+//! including the races that must not oversell or return stock twice.
+#![cfg(feature = "ssr")]
+
+use domain::cart::{CartOwner, LineIssue};
+use domain::catalog::{
+    CatalogService, Category, NewProduct, Product, ProductName, ProductStatus, Slug,
+};
+use domain::identity::{Email, UserId};
+use domain::orders::{
+    Actor, Checkout, IdempotencyKey, OrderError, OrderStatus, Quantity, ShippingAddress,
+};
+use domain::services::Services;
+use domain::store::embedded::EmbeddedDynamo;
+use domain::store::{init_tables, Store, StoreEndpoint};
+use domain::{Currency, Money};
+use std::sync::Arc;
+
+async fn shop() -> (EmbeddedDynamo, Services) {
+    let db = EmbeddedDynamo::in_memory().await.unwrap();
+    let store = Store::connect(&StoreEndpoint::Url(db.endpoint().to_owned()), "co-").await;
+    init_tables(&store).await.unwrap();
+    (db, Services::start(store).await.unwrap())
+}
+
+async fn product(catalog: &CatalogService, name: &str, cents: i64, stock: u32) -> Product {
+    catalog
+        .create(NewProduct {
+            slug: Slug::from_name(name),
+            name: ProductName::parse(name).unwrap(),
+            description: "For tests.".into(),
+            price: Money::new(cents, Currency::Usd).unwrap(),
+            category: Category::Outdoor,
+            image: "/images/demo/x.svg".into(),
+            stock,
+            status: ProductStatus::Active,
+            featured: false,
+        })
+        .await
+        .unwrap()
+}
+
+fn customer() -> UserId {
+    UserId::parse(&uuid_v4()).unwrap()
+}
+
+fn uuid_v4() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(1);
+    format!(
+        "00000000-0000-4000-8000-{:012}",
+        N.fetch_add(1, Ordering::SeqCst)
+    )
+}
+
+fn checkout(customer: &UserId, key: &str) -> Checkout {
+    Checkout {
+        customer: customer.clone(),
+        email: Email::parse("shopper@example.com").unwrap(),
+        address: ShippingAddress::parse(
+            "Ada",
+            "1 Main St",
+            "",
+            "London",
+            "N1 9GU",
+            "United Kingdom",
+        )
+        .unwrap(),
+        key: IdempotencyKey::parse(key).unwrap(),
+    }
+}
+
+fn q(n: i64) -> Quantity {
+    Quantity::parse(n).unwrap()
+}
+
+async fn stock_of(services: &Services, p: &Product) -> u32 {
+    services.catalog.get(&p.id).await.unwrap().stock
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_order_is_priced_by_the_server_and_takes_the_stock_and_clears_the_cart() {
+    let (_db, shop) = shop().await;
+    let tent = product(&shop.catalog, "Ridge Tent", 12_000, 5).await;
+    let stove = product(&shop.catalog, "Camp Stove", 1_999, 9).await;
+    let who = customer();
+    let cart = CartOwner::Customer(who.clone());
+    shop.carts.add(&cart, &tent.id, q(2)).await.unwrap();
+    shop.carts.add(&cart, &stove.id, q(1)).await.unwrap();
+
+    let order = shop
+        .orders
+        .place(checkout(&who, "key-0000000000000001"))
+        .await
+        .unwrap();
+
+    assert_eq!(order.status, OrderStatus::Pending);
+    assert_eq!(order.totals.subtotal.cents(), 2 * 12_000 + 1_999);
+    assert_eq!(order.totals.shipping.cents(), 0);
+    assert!(order.number.starts_with("CM-") && order.number.len() == 9);
+    assert_eq!(stock_of(&shop, &tent).await, 3);
+    assert_eq!(stock_of(&shop, &stove).await, 8);
+    assert!(shop.carts.view(&cart).await.unwrap().lines.is_empty());
+    let listed = shop
+        .orders
+        .page_for_customer(&who, None, 10)
+        .await
+        .unwrap()
+        .0;
+    assert_eq!(listed, vec![order]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_hundred_concurrent_checkouts_sell_exactly_the_stock() {
+    let (_db, shop) = shop().await;
+    let lamp = product(&shop.catalog, "Last Lamp", 2_500, 10).await;
+    let shop = Arc::new(shop);
+    let mut customers = Vec::new();
+    for _ in 0..200 {
+        let who = customer();
+        shop.carts
+            .add(&CartOwner::Customer(who.clone()), &lamp.id, q(1))
+            .await
+            .unwrap();
+        customers.push(who);
+    }
+    let tasks: Vec<_> = customers
+        .into_iter()
+        .enumerate()
+        .map(|(i, who)| {
+            let shop = shop.clone();
+            tokio::spawn(async move {
+                shop.orders
+                    .place(checkout(&who, &format!("concurrent-key-{i:06}")))
+                    .await
+            })
+        })
+        .collect();
+    let mut placed = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(_) => placed += 1,
+            Err(OrderError::OutOfStock(lines)) => assert_eq!(lines[0].available, 0),
+            Err(e) => panic!("unexpected {e:?}"),
+        }
+    }
+    assert_eq!(placed, 10);
+    assert_eq!(stock_of(&shop, &lamp).await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_key_submitted_twenty_times_at_once_places_one_order() {
+    let (_db, shop) = shop().await;
+    let mug = product(&shop.catalog, "Enamel Mug", 1_200, 50).await;
+    let who = customer();
+    shop.carts
+        .add(&CartOwner::Customer(who.clone()), &mug.id, q(3))
+        .await
+        .unwrap();
+    let shop = Arc::new(shop);
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let shop = shop.clone();
+            let who = who.clone();
+            tokio::spawn(async move {
+                shop.orders
+                    .place(checkout(&who, "same-key-000000000001"))
+                    .await
+            })
+        })
+        .collect();
+    let mut ids = std::collections::HashSet::new();
+    for t in tasks {
+        ids.insert(t.await.unwrap().unwrap().id);
+    }
+    assert_eq!(ids.len(), 1);
+    assert_eq!(stock_of(&shop, &mug).await, 47);
+    assert_eq!(
+        shop.orders
+            .page_for_customer(&who, None, 50)
+            .await
+            .unwrap()
+            .0
+            .len(),
+        1
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ten_concurrent_cancels_return_the_stock_once() {
+    let (_db, shop) = shop().await;
+    let rope = product(&shop.catalog, "Climbing Rope", 8_000, 6).await;
+    let who = customer();
+    shop.carts
+        .add(&CartOwner::Customer(who.clone()), &rope.id, q(4))
+        .await
+        .unwrap();
+    let order = shop
+        .orders
+        .place(checkout(&who, "cancel-key-0000000001"))
+        .await
+        .unwrap();
+    assert_eq!(stock_of(&shop, &rope).await, 2);
+    let shop = Arc::new(shop);
+    let tasks: Vec<_> = (0..10)
+        .map(|_| {
+            let (shop, id, who) = (shop.clone(), order.id.clone(), who.clone());
+            tokio::spawn(async move {
+                shop.orders
+                    .cancel(&id, Actor::Customer(who), "Changed my mind")
+                    .await
+            })
+        })
+        .collect();
+    let mut cancelled = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(o) => {
+                assert_eq!(o.status, OrderStatus::Cancelled);
+                cancelled += 1;
+            }
+            Err(OrderError::InvalidTransition {
+                from: OrderStatus::Cancelled,
+                ..
+            }) => {}
+            Err(e) => panic!("unexpected {e:?}"),
+        }
+    }
+    assert_eq!(cancelled, 1);
+    assert_eq!(stock_of(&shop, &rope).await, 6);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_line_that_sold_out_meanwhile_writes_nothing_and_says_how_many_are_left() {
+    let (_db, shop) = shop().await;
+    let kayak = product(&shop.catalog, "Sea Kayak", 40_000, 3).await;
+    let map = product(&shop.catalog, "Trail Map", 900, 10).await;
+    let (a, b) = (customer(), customer());
+    shop.carts
+        .add(&CartOwner::Customer(a.clone()), &kayak.id, q(2))
+        .await
+        .unwrap();
+    shop.carts
+        .add(&CartOwner::Customer(b.clone()), &kayak.id, q(3))
+        .await
+        .unwrap();
+    shop.carts
+        .add(&CartOwner::Customer(b.clone()), &map.id, q(1))
+        .await
+        .unwrap();
+    shop.orders
+        .place(checkout(&a, "first-buyer-key-00001"))
+        .await
+        .unwrap();
+
+    let err = shop
+        .orders
+        .place(checkout(&b, "second-buyer-key-0001"))
+        .await
+        .unwrap_err();
+    match err {
+        OrderError::OutOfStock(lines) => {
+            assert_eq!(lines.len(), 1);
+            assert_eq!(lines[0].name, "Sea Kayak");
+            assert_eq!(lines[0].available, 1);
+        }
+        e => panic!("unexpected {e:?}"),
+    }
+    assert_eq!(stock_of(&shop, &map).await, 10, "nothing was written");
+    assert_eq!(
+        shop.carts
+            .view(&CartOwner::Customer(b))
+            .await
+            .unwrap()
+            .lines
+            .len(),
+        2
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_customers_order_does_not_exist_for_you_and_cannot_be_cancelled() {
+    let (_db, shop) = shop().await;
+    let tarp = product(&shop.catalog, "Tarp", 3_000, 5).await;
+    let (owner, stranger) = (customer(), customer());
+    shop.carts
+        .add(&CartOwner::Customer(owner.clone()), &tarp.id, q(1))
+        .await
+        .unwrap();
+    let order = shop
+        .orders
+        .place(checkout(&owner, "owner-key-00000000001"))
+        .await
+        .unwrap();
+
+    assert!(matches!(
+        shop.orders.get_for_customer(&stranger, &order.id).await,
+        Err(OrderError::NotFound)
+    ));
+    assert!(matches!(
+        shop.orders
+            .cancel(&order.id, Actor::Customer(stranger.clone()), "mine now")
+            .await,
+        Err(OrderError::NotFound)
+    ));
+    assert!(shop
+        .orders
+        .page_for_customer(&stranger, None, 10)
+        .await
+        .unwrap()
+        .0
+        .is_empty());
+    assert_eq!(stock_of(&shop, &tarp).await, 4);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cart_caps_quantities_by_stock_and_flags_changed_prices_and_sold_out_lines() {
+    let (_db, shop) = shop().await;
+    let bottle = product(&shop.catalog, "Steel Bottle", 2_000, 4).await;
+    let guest = CartOwner::new_guest();
+    shop.carts.add(&guest, &bottle.id, q(9)).await.unwrap();
+    let view = shop.carts.view(&guest).await.unwrap();
+    assert_eq!(view.lines[0].quantity.get(), 4, "capped by stock");
+    assert_eq!(view.count, 4);
+
+    shop.catalog
+        .set_status(&bottle.id, ProductStatus::Archived)
+        .await
+        .unwrap();
+    let view = shop.carts.view(&guest).await.unwrap();
+    assert_eq!(view.lines[0].issue, Some(LineIssue::Unavailable));
+    assert!(!view.can_check_out());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_guest_cart_is_merged_into_the_account_cart_on_sign_in() {
+    let (_db, shop) = shop().await;
+    let (a, b) = (
+        product(&shop.catalog, "Head Torch", 3_500, 20).await,
+        product(&shop.catalog, "Spare Batteries", 600, 20).await,
+    );
+    let guest = CartOwner::new_guest();
+    let account = CartOwner::Customer(customer());
+    shop.carts.add(&guest, &a.id, q(1)).await.unwrap();
+    shop.carts.add(&guest, &b.id, q(2)).await.unwrap();
+    shop.carts.add(&account, &a.id, q(1)).await.unwrap();
+
+    shop.carts.merge(&guest, &account).await.unwrap();
+
+    let merged = shop.carts.view(&account).await.unwrap();
+    let quantities: Vec<(String, u16)> = merged
+        .lines
+        .iter()
+        .map(|l| (l.name.clone(), l.quantity.get()))
+        .collect();
+    assert!(quantities.contains(&("Head Torch".into(), 2)));
+    assert!(quantities.contains(&("Spare Batteries".into(), 2)));
+    assert!(shop.carts.view(&guest).await.unwrap().lines.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn checking_out_an_empty_cart_places_nothing() {
+    let (_db, shop) = shop().await;
+    let err = shop
+        .orders
+        .place(checkout(&customer(), "empty-cart-key-000001"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, OrderError::EmptyCart), "{err:?}");
+}
