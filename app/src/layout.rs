@@ -59,9 +59,7 @@ fn Header() -> impl IntoView {
                 </form>
                 <nav aria-label="Account" class="ml-auto flex items-center gap-4 sm:ml-0">
                     <crate::identity::AccountMenu />
-                    <a href="/cart" class="font-medium text-slate-700 hover:text-indigo-700">
-                        "Cart"
-                    </a>
+                    <crate::cart::CartLink />
                 </nav>
             </div>
             <CategoryMenu />

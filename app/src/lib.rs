@@ -1,10 +1,13 @@
 //! CloudMart's user interface: pages and components rendered on the server and hydrated in
 //! the browser, and the server functions they call.
 
+pub mod cart;
 pub mod catalog;
+mod forms;
 pub mod identity;
 mod layout;
 mod not_found;
+pub mod orders;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
@@ -37,6 +40,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_context(cart::CartRevision::default());
     view! {
         <Title formatter=|page: String| {
             let title = if page.is_empty() {
@@ -59,6 +63,17 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("account"), StaticSegment("sign-up"))
                         view=identity::SignUpPage
+                    />
+                    <Route path=StaticSegment("cart") view=cart::CartPage />
+                    <Route path=StaticSegment("checkout") view=orders::CheckoutPage />
+                    <Route
+                        path=(StaticSegment("account"), StaticSegment("orders"))
+                        view=orders::MyOrdersPage
+                    />
+                    <Route
+                        path=(StaticSegment("account"), StaticSegment("orders"), ParamSegment("id"))
+                        view=orders::OrderPage
+                        ssr=SsrMode::Async
                     />
                     <Route
                         path=(StaticSegment("products"), ParamSegment("slug"))

@@ -1,91 +1,16 @@
 //! `/account/sign-in`, `/account/sign-up`, and the header's account menu.
 
-use super::server_fns::{current_account, FormOutcome, SignIn, SignOut, SignUp};
+use super::server_fns::{current_account, SignIn, SignOut, SignUp};
+use crate::forms::{field_error, form_message, Field};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-
-/// A labelled input with its error shown below it and announced with it.
-#[component]
-fn Field(
-    label: &'static str,
-    name: &'static str,
-    #[prop(default = "text")] kind: &'static str,
-    autocomplete: &'static str,
-    #[prop(optional)] hint: Option<&'static str>,
-    error: Signal<Option<String>>,
-) -> impl IntoView {
-    let id = format!("field-{name}");
-    let error_id = format!("{id}-error");
-    let hint_id = format!("{id}-hint");
-    let described_by = {
-        let error_id = error_id.clone();
-        let hint_id = hint_id.clone();
-        move || {
-            let mut ids = Vec::new();
-            if hint.is_some() {
-                ids.push(hint_id.clone());
-            }
-            if error.get().is_some() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
-    view! {
-        <div class="flex flex-col gap-1">
-            <label for=id.clone() class="font-medium">
-                {label}
-            </label>
-            <input
-                id=id
-                name=name
-                type=kind
-                autocomplete=autocomplete
-                required
-                aria-invalid=move || error.get().is_some().then_some("true")
-                aria-describedby=described_by
-                class="rounded-md border border-slate-300 px-3 py-2 focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200 aria-[invalid=true]:border-rose-500"
-            />
-            {hint.map(|h| view! { <p id=hint_id class="text-sm text-slate-600">{h}</p> })}
-            <p id=error_id class="text-sm font-medium text-rose-700" role="alert">
-                {move || error.get()}
-            </p>
-        </div>
-    }
-}
-
-fn field_error(
-    value: Signal<Option<Result<FormOutcome, ServerFnError>>>,
-    field: &'static str,
-) -> Signal<Option<String>> {
-    Signal::derive(move || {
-        value
-            .get()
-            .and_then(|r| r.ok())
-            .and_then(|o| o.field_error(field))
-    })
-}
-
-/// A message for the whole form: a refusal, or a failure to reach the server.
-fn form_message(value: Signal<Option<Result<FormOutcome, ServerFnError>>>) -> impl IntoView {
-    move || {
-        let message = match value.get()? {
-            Ok(FormOutcome::Refused(message)) => message,
-            Ok(FormOutcome::Invalid(_)) => return None,
-            Err(e) => e.to_string(),
-        };
-        Some(view! {
-            <p role="alert" class="rounded-md border border-rose-200 bg-rose-50 p-3 text-rose-900">
-                {message}
-            </p>
-        })
-    }
-}
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
     let value = Signal::derive(move || action.value().get());
+    let query = leptos_router::hooks::use_query_map();
+    let next = move || query.with(|q| q.get("next").unwrap_or_else(|| "/".to_owned()));
     view! {
         <Title text="Sign in" />
         <Meta name="robots" content="noindex" />
@@ -94,6 +19,7 @@ pub fn SignInPage() -> impl IntoView {
             <ActionForm action>
                 <div class="mt-6 flex flex-col gap-4">
                     {form_message(value)}
+                    <input type="hidden" name="next" value=next />
                     <Field label="Email" name="email" kind="email" autocomplete="email" error=Signal::derive(|| None) />
                     <Field
                         label="Password"
@@ -172,6 +98,7 @@ pub fn AccountMenu() -> impl IntoView {
                 match account.await {
                     Ok(Some(account)) => view! {
                         <span class="hidden text-slate-700 sm:inline">{format!("Hi, {}", account.name.as_str())}</span>
+                        <a href="/account/orders" class="font-medium text-slate-700 hover:text-indigo-700">"My orders"</a>
                         <ActionForm action=sign_out>
                             <button type="submit" class="font-medium text-slate-700 hover:text-indigo-700">"Sign out"</button>
                         </ActionForm>

@@ -1,42 +1,21 @@
 //! Thin server-function adapters over the identity service: read the session cookie, parse,
 //! call, set or clear the cookie, and redirect.
 
+pub use crate::forms::FormOutcome;
 use domain::identity::Account;
-use domain::FieldError;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-/// What a form submission came to, when it did not redirect.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum FormOutcome {
-    /// Fields to correct, each shown next to its input.
-    Invalid(Vec<FieldError>),
-    /// A message about the whole form.
-    Refused(String),
-}
-
-impl FormOutcome {
-    pub fn field_error(&self, field: &str) -> Option<String> {
-        match self {
-            FormOutcome::Invalid(errors) => errors
-                .iter()
-                .find(|e| e.field == field)
-                .map(|e| e.message.clone()),
-            FormOutcome::Refused(_) => None,
-        }
-    }
-}
 
 #[cfg(feature = "ssr")]
-mod web {
-    use domain::identity::{SessionToken, SESSION_COOKIE, SESSION_LIFETIME};
+pub(crate) mod web {
+    use domain::cart::CartOwner;
+    use domain::identity::{SessionToken, CART_COOKIE, SESSION_COOKIE, SESSION_LIFETIME};
     use http::header::{COOKIE, SET_COOKIE};
     use http::HeaderValue;
     use leptos::prelude::*;
     use leptos_axum::ResponseOptions;
 
-    /// The session token in the request's cookie, if any.
-    pub async fn session_token() -> Option<SessionToken> {
+    /// A cookie's value in the request.
+    async fn cookie(name: &str) -> Option<String> {
         let headers: http::HeaderMap = leptos_axum::extract().await.ok()?;
         headers
             .get_all(COOKIE)
@@ -44,8 +23,100 @@ mod web {
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(';'))
             .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(name, _)| *name == SESSION_COOKIE)
-            .and_then(|(_, value)| SessionToken::parse(value))
+            .find(|(n, _)| *n == name)
+            .map(|(_, value)| value.to_owned())
+    }
+
+    /// The session token in the request's cookie, if any.
+    pub async fn session_token() -> Option<SessionToken> {
+        SessionToken::parse(&cookie(SESSION_COOKIE).await?)
+    }
+
+    /// The signed-in account, if any.
+    pub async fn signed_in(
+        services: &domain::services::Services,
+    ) -> Result<Option<domain::identity::Account>, ServerFnError> {
+        let Some(token) = session_token().await else {
+            return Ok(None);
+        };
+        services.identity.account(&token).await.map_err(|e| {
+            tracing::error!(error = ?e, "reading the session failed");
+            ServerFnError::new("Your session could not be read. Please try again.")
+        })
+    }
+
+    /// The signed-in account; otherwise the visitor is sent to sign in and come back.
+    pub async fn require_account(
+        services: &domain::services::Services,
+        return_to: &str,
+    ) -> Result<domain::identity::Account, ServerFnError> {
+        match signed_in(services).await? {
+            Some(account) => Ok(account),
+            None => {
+                leptos_axum::redirect(&format!("/account/sign-in?next={return_to}"));
+                Err(ServerFnError::new("Please sign in first."))
+            }
+        }
+    }
+
+    /// The visitor's guest cart, from its cookie.
+    pub async fn guest_cart() -> Option<CartOwner> {
+        CartOwner::guest_from_cookie(&cookie(CART_COOKIE).await?)
+    }
+
+    /// Whose cart this request is about: the account's when signed in, else the guest cart
+    /// (created, with its cookie, when `create` is set).
+    pub async fn cart_owner(
+        services: &domain::services::Services,
+        create: bool,
+    ) -> Result<Option<CartOwner>, ServerFnError> {
+        if let Some(account) = signed_in(services).await? {
+            return Ok(Some(CartOwner::Customer(account.id)));
+        }
+        if let Some(guest) = guest_cart().await {
+            return Ok(Some(guest));
+        }
+        if !create {
+            return Ok(None);
+        }
+        let owner = CartOwner::new_guest();
+        if let CartOwner::Guest(id) = &owner {
+            set_cookie(&format!(
+                "{CART_COOKIE}={id}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+                30 * 24 * 3600,
+                secure()
+            ));
+        }
+        Ok(Some(owner))
+    }
+
+    /// Moves the visitor's guest cart into the account's cart and forgets the guest cart.
+    pub async fn merge_guest_cart(
+        services: &domain::services::Services,
+        account: &domain::identity::UserId,
+    ) {
+        if let Some(guest) = guest_cart().await {
+            if let Err(e) = services
+                .carts
+                .merge(&guest, &CartOwner::Customer(account.clone()))
+                .await
+            {
+                tracing::warn!(error = ?e, "could not merge the guest cart");
+            }
+            set_cookie(&format!(
+                "{CART_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+                secure()
+            ));
+        }
+    }
+
+    fn set_cookie(cookie: &str) {
+        if let (Some(response), Ok(value)) = (
+            use_context::<ResponseOptions>(),
+            HeaderValue::from_str(cookie),
+        ) {
+            response.append_header(SET_COOKIE, value);
+        }
     }
 
     /// The client's address, for throttling.
@@ -97,13 +168,7 @@ mod web {
 #[server]
 pub async fn current_account() -> Result<Option<Account>, ServerFnError> {
     let services = crate::services()?;
-    let Some(token) = web::session_token().await else {
-        return Ok(None);
-    };
-    services.identity.account(&token).await.map_err(|e| {
-        tracing::error!(error = ?e, "reading the session failed");
-        ServerFnError::new("Your session could not be read. Please try again.")
-    })
+    web::signed_in(&services).await
 }
 
 #[server]
@@ -119,13 +184,14 @@ pub async fn sign_up(
         Err(errors) => return Ok(FormOutcome::Invalid(errors)),
     };
     match services.identity.sign_up(form).await {
-        Ok((_, token)) => {
+        Ok((account, token)) => {
             end_previous_session(&services).await;
             web::set_session_cookie(&token);
+            web::merge_guest_cart(&services, &account.id).await;
             leptos_axum::redirect("/");
             Ok(FormOutcome::Invalid(Vec::new()))
         }
-        Err(IdentityError::EmailTaken) => Ok(FormOutcome::Invalid(vec![FieldError::new(
+        Err(IdentityError::EmailTaken) => Ok(FormOutcome::Invalid(vec![domain::FieldError::new(
             "email",
             "An account with this email already exists. Sign in instead?",
         )])),
@@ -134,7 +200,11 @@ pub async fn sign_up(
 }
 
 #[server]
-pub async fn sign_in(email: String, password: String) -> Result<FormOutcome, ServerFnError> {
+pub async fn sign_in(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<FormOutcome, ServerFnError> {
     use domain::identity::{IdentityError, SignIn};
     let services = crate::services()?;
     let attempt = SignIn {
@@ -143,10 +213,15 @@ pub async fn sign_in(email: String, password: String) -> Result<FormOutcome, Ser
         client: web::client_address().await,
     };
     match services.identity.sign_in(attempt).await {
-        Ok((_, token)) => {
+        Ok((account, token)) => {
             end_previous_session(&services).await;
             web::set_session_cookie(&token);
-            leptos_axum::redirect("/");
+            web::merge_guest_cart(&services, &account.id).await;
+            // Only a path on this site: never an open redirect.
+            let next = next
+                .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+                .unwrap_or_else(|| "/".to_owned());
+            leptos_axum::redirect(&next);
             Ok(FormOutcome::Invalid(Vec::new()))
         }
         Err(IdentityError::InvalidCredentials) | Err(IdentityError::Disabled) => Ok(

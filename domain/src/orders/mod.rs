@@ -52,6 +52,12 @@ impl OrderId {
 pub struct IdempotencyKey(String);
 
 impl IdempotencyKey {
+    /// A fresh key for a checkout form.
+    #[cfg(feature = "ssr")]
+    pub fn generate() -> Self {
+        Self(uuid::Uuid::new_v4().to_string())
+    }
+
     pub fn parse(text: &str) -> Result<Self, FieldError> {
         let ok = (16..=64).contains(&text.len())
             && text

@@ -1,0 +1,6 @@
+//! Checkout, "My orders" and an order's page.
+
+mod pages;
+mod server_fns;
+
+pub use pages::{CheckoutPage, MyOrdersPage, OrderPage};
