@@ -93,8 +93,9 @@ lint: setup
 ## ---- benchmark --------------------------------------------------------------------------
 
 bench: build bench-tools
-	cargo build --release -p server --example ceiling
-	python3 bench/run.py --server $(SERVER_BIN) --ceiling $(TARGET_DIR)/release/examples/ceiling
+	cargo build --release -p server --example ceiling --example checkout_bench
+	python3 bench/run.py --server $(SERVER_BIN) --ceiling $(TARGET_DIR)/release/examples/ceiling \
+		--checkout-bench $(TARGET_DIR)/release/examples/checkout_bench
 
 clean:
 	cargo clean

@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """make bench: CloudMart's release server under wrk, each page next to its practical ceiling.
 
+Then, when given --checkout-bench, orders/s and p99 with 32 concurrent shoppers and sign-in
+latency, measured in-process against the embedded store.
+
 For `/`, a product page and the WASM bundle it reports requests/s and p99 latency at 64
 connections, beside the same bytes served from memory by a minimal axum handler (the
 ceiling), measured in the same run, alternating, several times (medians are reported: these
@@ -66,6 +69,7 @@ def main():
     ap.add_argument("--seconds", type=int, default=8)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--connections", type=int, default=64)
+    ap.add_argument("--checkout-bench", help="the checkout_bench example, run after the pages")
     args = ap.parse_args()
 
     data = tempfile.mkdtemp(prefix="cloudmart-bench-")
@@ -137,6 +141,12 @@ def main():
     print(f"  {'total':<44}{total_raw / 1024:>9.1f} KB raw{total_br / 1024:>9.1f} KB brotli")
     if total_br / 1024 > TARGET_BUNDLE_BROTLI_KB:
         failed.append(f"bundle {total_br / 1024:.0f} KB brotli (target {TARGET_BUNDLE_BROTLI_KB:.0f} KB)")
+
+    if args.checkout_bench:
+        print("\ncheckout and sign-in (in-process services, embedded store):")
+        out = subprocess.run([args.checkout_bench, str(args.seconds)], check=True,
+                             capture_output=True, text=True).stdout
+        print("  " + out.strip().replace("\n", "\n  "))
 
     if failed:
         print("\nMISSED: " + "; ".join(failed))
