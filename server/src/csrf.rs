@@ -4,23 +4,25 @@
 
 use axum::extract::Request;
 use axum::http::{header, Method, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-pub async fn reject_cross_site_writes(request: Request, next: Next) -> Response {
+/// A 403 for a state-changing request from another site; `None` lets the request through.
+pub fn refuse_cross_site_write(request: &Request) -> Option<Response> {
     if matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
-    ) || same_site(&request)
+    ) || same_site(request)
     {
-        return next.run(request).await;
+        return None;
     }
     tracing::warn!(method = %request.method(), path = request.uri().path(), "cross-site write refused");
-    (
-        StatusCode::FORBIDDEN,
-        "This request did not come from this site, so it was refused.",
+    Some(
+        (
+            StatusCode::FORBIDDEN,
+            "This request did not come from this site, so it was refused.",
+        )
+            .into_response(),
     )
-        .into_response()
 }
 
 /// Whether the request's `Origin` (or `Referer`) names the host it was sent to.

@@ -41,6 +41,27 @@ struct Generation {
 struct Page {
     content_type: HeaderValue,
     body: Bytes,
+    /// The same body gzipped once when cached, for clients that accept it.
+    gzip: Bytes,
+}
+
+fn gzip(body: &[u8]) -> Bytes {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    match encoder.write_all(body).and_then(|()| encoder.finish()) {
+        Ok(compressed) => Bytes::from(compressed),
+        Err(_) => Bytes::new(),
+    }
+}
+
+fn accepts_gzip(request: &Request) -> bool {
+    request
+        .headers()
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|enc| enc.trim().split(';').next() == Some("gzip"))
 }
 
 impl PageCache {
@@ -118,24 +139,37 @@ fn no_store(mut response: Response) -> Response {
     response
 }
 
-fn page_response(page: Page, outcome: &'static str) -> Response {
-    let mut response = Response::new(Body::from(page.body));
+fn page_response(page: Page, outcome: &'static str, gzipped: bool) -> Response {
+    let gzipped = gzipped && !page.gzip.is_empty();
+    let mut response = Response::new(Body::from(if gzipped { page.gzip } else { page.body }));
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, page.content_type);
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if gzipped {
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert("x-page-cache", HeaderValue::from_static(outcome));
     response
 }
 
-pub async fn serve_cached(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// The outermost layer: a hit is answered before routing or any other middleware runs.
+pub async fn serve_cached(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let Some(key) = cache_key(&request) else {
         return no_store(next.run(request).await);
     };
+    let gzipped = accepts_gzip(&request);
     // Read before rendering: a page is never tagged newer than the data it shows.
     let generation = state.services.catalog.generation();
     if let Some(page) = state.page_cache.get(&key, generation) {
-        return page_response(page, "hit");
+        return page_response(page, "hit", gzipped);
     }
+    // Render uncompressed: the cache keeps the plain page and its gzip twin.
+    request.headers_mut().remove(header::ACCEPT_ENCODING);
     let response = next.run(request).await;
     if response.status() != StatusCode::OK || !is_html(&response) {
         return no_store(response);
@@ -148,10 +182,11 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
         Ok(bytes) => {
             let page = Page {
                 content_type,
+                gzip: gzip(&bytes),
                 body: bytes,
             };
             state.page_cache.put(key, generation, page.clone());
-            page_response(page, "miss")
+            page_response(page, "miss", gzipped)
         }
         Err(e) => {
             tracing::error!(error = ?e, "rendering a page failed");
@@ -209,6 +244,7 @@ mod tests {
         let page = Page {
             content_type: HeaderValue::from_static("text/html"),
             body: Bytes::from_static(b"old"),
+            gzip: gzip(b"old"),
         };
         cache.put("/?".into(), 1, page.clone());
         assert!(cache.get("/?", 1).is_some());

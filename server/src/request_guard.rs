@@ -1,5 +1,6 @@
-//! Refuses URLs whose percent-escapes do not decode to UTF-8, before any page code sees them:
-//! a clear 400 page instead of whatever a decoder deeper down would do.
+//! The first check every request passes, in one middleware: URLs whose percent-escapes do not
+//! decode to UTF-8 get a clear 400 page before any page code sees them, and cross-site writes
+//! are refused (see [`crate::csrf`]).
 
 use axum::extract::Request;
 use axum::http::{header, StatusCode};
@@ -9,11 +10,18 @@ use axum::response::{IntoResponse, Response};
 /// Longest URL we read; browsers and proxies rarely send more than this.
 const MAX_URI_BYTES: usize = 16 * 1024;
 
-pub async fn reject_undecodable(request: Request, next: Next) -> Response {
+pub async fn guard(request: Request, next: Next) -> Response {
+    if let Some(refused) = crate::csrf::refuse_cross_site_write(&request) {
+        return refused;
+    }
+    reject_undecodable(request, next).await
+}
+
+async fn reject_undecodable(request: Request, next: Next) -> Response {
     let uri = request.uri();
     let path_ok = decodes_to_utf8(uri.path());
     let query_ok = uri.query().is_none_or(decodes_to_utf8);
-    let short_enough = uri.to_string().len() <= MAX_URI_BYTES;
+    let short_enough = uri.path().len() + uri.query().map_or(0, str::len) <= MAX_URI_BYTES;
     if path_ok && query_ok && short_enough {
         return next.run(request).await;
     }
@@ -48,6 +56,9 @@ pub async fn reject_undecodable(request: Request, next: Next) -> Response {
 
 /// Whether `text` percent-decodes (with `+` as a space) into valid UTF-8.
 fn decodes_to_utf8(text: &str) -> bool {
+    if !text.contains('%') {
+        return true; // already text, nothing to decode
+    }
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -1,7 +1,7 @@
 //! The axum router: Leptos pages and server functions, sitemap, robots, health, static files.
 
 use crate::config::Config;
-use crate::{csrf, health, html_cache, request_guard, seo, static_files};
+use crate::{health, html_cache, request_guard, seo, static_files};
 use app::{shell, App, SiteUrl};
 use axum::routing::get;
 use axum::Router;
@@ -92,7 +92,7 @@ pub fn build(services: Services, site: Site) -> Router {
     let routes = generate_route_list(App);
     let not_found = leptos_axum::render_app_async_with_context(context.clone(), app_shell.clone());
 
-    Router::new()
+    let site = Router::new()
         .route("/sitemap.xml", get(seo::sitemap))
         .route("/robots.txt", get(seo::robots))
         .route("/health/live", get(health::live))
@@ -100,12 +100,14 @@ pub fn build(services: Services, site: Site) -> Router {
         .leptos_routes_with_context(&state, routes, context, app_shell)
         .merge(static_files::routes(&site.root))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(request_guard::guard))
+        .layer(CompressionLayer::new().quality(tower_http::CompressionLevel::Fastest))
+        .with_state(state.clone());
+    // The page cache wraps everything, so a hit skips routing and the other layers.
+    Router::new()
+        .fallback_service(site)
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            state,
             html_cache::serve_cached,
         ))
-        .layer(axum::middleware::from_fn(csrf::reject_cross_site_writes))
-        .layer(axum::middleware::from_fn(request_guard::reject_undecodable))
-        .layer(CompressionLayer::new().quality(tower_http::CompressionLevel::Fastest))
-        .with_state(state)
 }

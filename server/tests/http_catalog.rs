@@ -433,3 +433,22 @@ fn a_bad_setting_stops_start_up_with_one_line_naming_the_variable() {
     assert!(stderr.contains("CLOUDMART_STORE"), "{stderr}");
     assert!(stderr.contains("embedded, aws"), "{stderr}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cached_page_is_served_gzipped_to_clients_that_accept_it() {
+    let app = TestApp::spawn().await;
+    let plain = app.get("/?category=books").await;
+    let gzipped = app
+        .request(
+            Request::get("/?category=books")
+                .header(header::ACCEPT_ENCODING, "br;q=1, gzip;q=0.8")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(gzipped.header("x-page-cache"), "hit");
+    assert_eq!(gzipped.header("content-encoding"), "gzip");
+    assert_eq!(gzipped.header("vary"), "accept-encoding");
+    assert!(plain.body.starts_with("<!DOCTYPE html>"));
+    assert!(gzipped.body.starts_with('\u{1f}'), "gzip magic number");
+}
