@@ -121,17 +121,7 @@ impl CartService {
 
     /// The stored cart (empty when there is none), read consistently.
     pub async fn load(&self, owner: &CartOwner) -> Result<StoredCart, StoreError> {
-        let out = self
-            .store
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key("pk", s(owner.key()))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|e| StoreError::call("GetItem", e))?;
-        let Some(item) = out.item else {
+        let Some(item) = self.store.get_by_pk(&self.table, owner.key()).await? else {
             return Ok(StoredCart::default());
         };
         let r = Reader::new(&self.table, &item);

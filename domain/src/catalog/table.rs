@@ -161,17 +161,7 @@ impl ProductTable {
 
     /// One item by key, read consistently.
     async fn item(&self, pk: String) -> Result<Option<Item>, StoreError> {
-        let out = self
-            .store
-            .client
-            .get_item()
-            .table_name(&self.name)
-            .key("pk", s(pk))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|e| StoreError::call("GetItem", e))?;
-        Ok(out.item)
+        self.store.get_by_pk(&self.name, pk).await
     }
 
     pub async fn get(&self, id: &ProductId) -> Result<Option<Product>, StoreError> {
@@ -379,13 +369,11 @@ fn failed_conditions<R>(
         R,
     >,
 ) -> Vec<bool> {
-    use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-    match error.as_service_error() {
-        Some(TransactWriteItemsError::TransactionCanceledException(e)) => e
-            .cancellation_reasons()
-            .iter()
-            .map(|r| r.code() == Some("ConditionalCheckFailed"))
-            .collect(),
-        _ => Vec::new(),
-    }
+    error
+        .as_service_error()
+        .map(crate::store::cancellation_codes)
+        .unwrap_or_default()
+        .iter()
+        .map(|code| code == "ConditionalCheckFailed")
+        .collect()
 }

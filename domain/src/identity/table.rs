@@ -71,17 +71,7 @@ impl IdentityTables {
     }
 
     async fn item(&self, table: &str, pk: String) -> Result<Option<Item>, StoreError> {
-        let out = self
-            .store
-            .client
-            .get_item()
-            .table_name(table)
-            .key("pk", s(pk))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|e| StoreError::call("GetItem", e))?;
-        Ok(out.item)
+        self.store.get_by_pk(table, pk).await
     }
 
     /// Creates an account and claims its email in one transaction; a taken email writes
@@ -123,13 +113,11 @@ impl IdentityTables {
         match result {
             Ok(_) => Ok(()),
             Err(e) => {
-                use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-                let email_taken = matches!(
-                    e.as_service_error(),
-                    Some(TransactWriteItemsError::TransactionCanceledException(c))
-                        if c.cancellation_reasons().get(1).and_then(|r| r.code())
-                            == Some("ConditionalCheckFailed")
-                );
+                let codes = e
+                    .as_service_error()
+                    .map(crate::store::cancellation_codes)
+                    .unwrap_or_default();
+                let email_taken = codes.get(1).is_some_and(|c| c == "ConditionalCheckFailed");
                 if email_taken {
                     Err(IdentityError::EmailTaken)
                 } else {

@@ -60,17 +60,6 @@ impl std::fmt::Debug for OrderService {
     }
 }
 
-fn reasons(error: &TransactWriteItemsError) -> Vec<String> {
-    match error {
-        TransactWriteItemsError::TransactionCanceledException(e) => e
-            .cancellation_reasons()
-            .iter()
-            .map(|r| r.code().unwrap_or("None").to_owned())
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
 /// A short, human order number: `CM-` and six Crockford base-32 characters (30 random bits).
 fn order_number() -> String {
     const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -251,7 +240,7 @@ impl OrderService {
             let Some(service_error) = error.as_service_error() else {
                 return Err(StoreError::call("TransactWriteItems", error).into());
             };
-            let codes = reasons(service_error);
+            let codes = crate::store::cancellation_codes(service_error);
             let failed = |i: usize| codes.get(i).is_some_and(|c| c == "ConditionalCheckFailed");
             if codes.iter().any(|c| c == "TransactionConflict")
                 || matches!(
@@ -386,7 +375,10 @@ impl OrderService {
                 Ok(_) => return Ok(order),
                 Err(e) => e,
             };
-            let codes = error.as_service_error().map(reasons).unwrap_or_default();
+            let codes = error
+                .as_service_error()
+                .map(crate::store::cancellation_codes)
+                .unwrap_or_default();
             if codes.first().is_some_and(|c| c == "ConditionalCheckFailed") {
                 let now = table::get_order(&self.store, id)
                     .await?

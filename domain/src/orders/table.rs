@@ -75,16 +75,7 @@ pub fn from_item(table: &str, item: &Item) -> Result<Order, StoreError> {
 }
 
 pub async fn get(store: &Store, pk: String) -> Result<Option<Item>, StoreError> {
-    let out = store
-        .client
-        .get_item()
-        .table_name(store.tables.orders())
-        .key("pk", s(pk))
-        .consistent_read(true)
-        .send()
-        .await
-        .map_err(|e| StoreError::call("GetItem", e))?;
-    Ok(out.item)
+    store.get_by_pk(&store.tables.orders(), pk).await
 }
 
 pub async fn get_order(store: &Store, id: &OrderId) -> Result<Option<Order>, OrderError> {

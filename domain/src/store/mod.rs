@@ -13,6 +13,22 @@ use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_dynamodb::Client;
 use std::time::Duration;
 
+/// For a cancelled transaction, each item's cancellation code by position
+/// (`ConditionalCheckFailed`, `TransactionConflict`, `None`…); empty for any other error.
+pub fn cancellation_codes(
+    error: &aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError,
+) -> Vec<String> {
+    use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+    match error {
+        TransactWriteItemsError::TransactionCanceledException(e) => e
+            .cancellation_reasons()
+            .iter()
+            .map(|r| r.code().unwrap_or("None").to_owned())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// Where DynamoDB is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreEndpoint {
@@ -34,6 +50,24 @@ pub struct Store {
 const OPERATION_TIMEOUT: Duration = Duration::from_secs(5);
 
 impl Store {
+    /// One item by its `pk`, read consistently.
+    pub async fn get_by_pk(
+        &self,
+        table: &str,
+        pk: String,
+    ) -> Result<Option<attr::Item>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(table)
+            .key("pk", attr::s(pk))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| StoreError::call("GetItem", e))?;
+        Ok(out.item)
+    }
+
     pub async fn connect(endpoint: &StoreEndpoint, table_prefix: &str) -> Self {
         let timeouts = aws_sdk_dynamodb::config::timeout::TimeoutConfig::builder()
             .connect_timeout(Duration::from_secs(2))
