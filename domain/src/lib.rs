@@ -12,6 +12,8 @@ pub mod identity;
 pub mod markup;
 pub mod money;
 pub mod orders;
+#[cfg(feature = "ssr")]
+pub mod random;
 pub mod time;
 
 #[cfg(feature = "ssr")]

@@ -89,6 +89,10 @@ impl Money {
         Self::new(whole * 100 + fraction, currency)
     }
 
+    pub const fn zero(currency: Currency) -> Self {
+        Self { cents: 0, currency }
+    }
+
     pub fn cents(self) -> i64 {
         self.cents
     }

@@ -40,9 +40,7 @@ impl CartOwner {
 
     /// A new guest cart id: 128 random bits.
     pub fn new_guest() -> Self {
-        let mut bytes = [0u8; 16];
-        getrandom::getrandom(&mut bytes).expect("the operating system provides randomness");
-        CartOwner::Guest(hex::encode(bytes))
+        CartOwner::Guest(hex::encode(crate::random::bytes::<16>()))
     }
 
     /// A guest cart id from a cookie; anything but 32 hex digits is none.
@@ -382,8 +380,8 @@ impl CartService {
 
 /// A line whose product is no longer on sale: shown, flagged, not priced.
 fn continue_unavailable(pid: ProductId, quantity: Quantity, seen_cents: i64) -> CartLine {
-    let price = Money::new(seen_cents, crate::Currency::Usd)
-        .unwrap_or_else(|_| Money::new(0, crate::Currency::Usd).expect("zero is valid"));
+    let price =
+        Money::new(seen_cents, crate::Currency::Usd).unwrap_or(Money::zero(crate::Currency::Usd));
     CartLine {
         slug: crate::catalog::Slug::from_name("unavailable"),
         name: "A product no longer sold".to_owned(),

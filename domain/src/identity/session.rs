@@ -8,9 +8,7 @@ pub struct SessionToken(String);
 
 impl SessionToken {
     pub fn generate() -> Self {
-        let mut bytes = [0u8; 32];
-        getrandom::getrandom(&mut bytes).expect("the operating system provides randomness");
-        Self(hex::encode(bytes))
+        Self(hex::encode(crate::random::bytes::<32>()))
     }
 
     /// A token from a cookie; anything that is not 64 hex digits is no token.

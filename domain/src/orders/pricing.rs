@@ -63,8 +63,7 @@ pub fn totals(lines: &[(Money, Quantity)]) -> Totals {
         SHIPPING_CENTS
     };
     let money = |cents: i64| {
-        Money::new(cents.min(Money::MAX_CENTS), currency)
-            .unwrap_or_else(|_| Money::new(0, currency).expect("zero is a valid amount"))
+        Money::new(cents.min(Money::MAX_CENTS), currency).unwrap_or(Money::zero(currency))
     };
     Totals {
         subtotal: money(subtotal),

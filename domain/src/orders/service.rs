@@ -63,19 +63,16 @@ impl std::fmt::Debug for OrderService {
 /// A short, human order number: `CM-` and six Crockford base-32 characters (30 random bits).
 fn order_number() -> String {
     const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    let mut bytes = [0u8; 6];
-    getrandom::getrandom(&mut bytes).expect("the operating system provides randomness");
-    let code: String = bytes
-        .iter()
+    let code: String = crate::random::bytes::<6>()
+        .into_iter()
         .map(|b| ALPHABET[usize::from(b % 32)] as char)
         .collect();
     format!("CM-{code}")
 }
 
 async fn backoff(attempt: u32) {
-    let mut byte = [0u8; 1];
-    let _ = getrandom::getrandom(&mut byte);
-    let ms = 5 * u64::from(attempt + 1) + u64::from(byte[0] % 20);
+    let jitter = crate::random::bytes::<1>()[0] % 20;
+    let ms = 5 * u64::from(attempt + 1) + u64::from(jitter);
     tokio::time::sleep(Duration::from_millis(ms)).await;
 }
 
