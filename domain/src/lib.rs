@@ -5,6 +5,7 @@
 //! Behind the `ssr` feature live the services that decide (the only code that writes) and
 //! their DynamoDB adapters.
 
+pub mod address;
 pub mod cart;
 pub mod catalog;
 pub mod field_error;

@@ -1,7 +1,9 @@
 //! Accounts, sign-in and sessions against a real DynamoDB API (dynoxide, fresh per test).
 #![cfg(feature = "ssr")]
 
-use domain::identity::{IdentityError, IdentityService, Role, SignIn, SignUp};
+use domain::identity::{
+    IdentityError, IdentityService, NewPassword, Profile, ProfileFields, Role, SignIn, SignUp,
+};
 use domain::store::embedded::EmbeddedDynamo;
 use domain::store::{init_tables, Store, StoreEndpoint};
 
@@ -146,4 +148,108 @@ async fn a_sign_up_form_reports_every_bad_field() {
     let errors = SignUp::parse(" ", "nope", "short").unwrap_err();
     let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
     assert_eq!(fields, ["name", "email", "password"]);
+}
+
+fn profile_fields() -> ProfileFields {
+    ProfileFields {
+        name: "Ada King".into(),
+        phone: "+44 20 7946 0958".into(),
+        line1: "12 St James's Square".into(),
+        line2: "Flat 2".into(),
+        city: "London".into(),
+        postal_code: "SW1Y 4LB".into(),
+        country: "United Kingdom".into(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saved_profile_is_read_back_and_renames_the_account() {
+    let (_db, ids) = service().await;
+    let (account, token) = ids.sign_up(sign_up("ada@example.com")).await.unwrap();
+    let fresh = ids.profile(&account.id).await.unwrap();
+    assert_eq!((fresh.phone, fresh.address), (None, None));
+
+    let profile = Profile::parse(&profile_fields()).unwrap();
+    ids.update_profile(&account.id, &profile).await.unwrap();
+    assert_eq!(ids.profile(&account.id).await.unwrap(), profile);
+    let renamed = ids.account(&token).await.unwrap().unwrap();
+    assert_eq!(renamed.name.as_str(), "Ada King");
+
+    let cleared = Profile::parse(&ProfileFields {
+        name: "Ada King".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    ids.update_profile(&account.id, &cleared).await.unwrap();
+    assert_eq!(ids.profile(&account.id).await.unwrap().address, None);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changing_the_password_ends_every_other_session_and_the_old_password() {
+    let (_db, ids) = service().await;
+    let (account, first) = ids.sign_up(sign_up("ada@example.com")).await.unwrap();
+    let (_, second) = ids
+        .sign_in(attempt("ada@example.com", "analytical engine", "10.0.0.1"))
+        .await
+        .unwrap();
+    let new = NewPassword::parse("difference engine").unwrap();
+    let current = ids
+        .change_password(&account.id, "analytical engine", &new)
+        .await
+        .unwrap();
+
+    assert_eq!(ids.account(&first).await.unwrap(), None);
+    assert_eq!(ids.account(&second).await.unwrap(), None);
+    assert!(
+        ids.account(&current).await.unwrap().is_some(),
+        "the changer stays signed in"
+    );
+    let old = ids
+        .sign_in(attempt("ada@example.com", "analytical engine", "10.0.0.2"))
+        .await;
+    assert!(matches!(old, Err(IdentityError::InvalidCredentials)));
+    ids.sign_in(attempt("ada@example.com", "difference engine", "10.0.0.2"))
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_current_password_changes_nothing_and_names_the_field() {
+    let (_db, ids) = service().await;
+    let (account, token) = ids.sign_up(sign_up("ada@example.com")).await.unwrap();
+    let new = NewPassword::parse("difference engine").unwrap();
+    let refused = ids.change_password(&account.id, "guess", &new).await;
+    match refused {
+        Err(IdentityError::Invalid(e)) => assert_eq!(e.field, "current_password"),
+        other => panic!("expected a field error, got {other:?}"),
+    }
+    assert!(ids.account(&token).await.unwrap().is_some());
+    ids.sign_in(attempt("ada@example.com", "analytical engine", "10.0.0.3"))
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_concurrent_password_changes_from_one_old_password_let_one_win() {
+    let (_db, ids) = service().await;
+    let (account, _) = ids.sign_up(sign_up("ada@example.com")).await.unwrap();
+    let a = NewPassword::parse("first new password").unwrap();
+    let b = NewPassword::parse("second new password").unwrap();
+    let (ra, rb) = tokio::join!(
+        ids.change_password(&account.id, "analytical engine", &a),
+        ids.change_password(&account.id, "analytical engine", &b)
+    );
+    assert_eq!(
+        [&ra, &rb].iter().filter(|r| r.is_ok()).count(),
+        1,
+        "{ra:?} {rb:?}"
+    );
+    let winner = if ra.is_ok() {
+        "first new password"
+    } else {
+        "second new password"
+    };
+    ids.sign_in(attempt("ada@example.com", winner, "10.0.0.4"))
+        .await
+        .unwrap();
 }

@@ -3,6 +3,7 @@
 //! The values here parse at the edge and are shared with the browser; the service that
 //! decides (sign-up, sign-in, sessions, throttling) lives behind `ssr`.
 
+mod profile;
 mod values;
 
 #[cfg(feature = "ssr")]
@@ -17,6 +18,7 @@ mod session;
 mod table;
 pub mod throttle;
 
+pub use profile::{Phone, Profile, ProfileFields};
 pub use values::{Account, Email, NewPassword, PersonName, Role, UserId};
 
 #[cfg(feature = "ssr")]

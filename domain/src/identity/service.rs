@@ -3,7 +3,8 @@
 use super::table::{IdentityTables, StoredUser};
 use super::throttle::{self, WINDOW_SECS};
 use super::{
-    password, Account, Email, IdentityError, NewPassword, PersonName, Role, SessionToken, UserId,
+    password, Account, Email, IdentityError, NewPassword, PersonName, Profile, Role, SessionToken,
+    UserId,
 };
 use crate::store::Store;
 use crate::time::Timestamp;
@@ -83,6 +84,8 @@ impl IdentityService {
             account: account.clone(),
             password_hash,
             disabled: false,
+            phone: None,
+            address: None,
         };
         self.tables.insert_user(&user, Timestamp::now()).await?;
         Ok(account)
@@ -99,18 +102,7 @@ impl IdentityService {
             .map(|e| format!("A#{}", e.as_str()))
             .chain(attempt.client.iter().map(|c| format!("I#{c}")))
             .collect();
-        let mut wait = 0;
-        for key in &keys {
-            let (failures, last) = self.tables.failures(key).await?;
-            if now.millis() - last < (WINDOW_SECS * 1000) as i64 {
-                wait = wait.max(throttle::wait_secs(failures, last, now.millis()));
-            }
-        }
-        if wait > 0 {
-            return Err(IdentityError::Throttled {
-                retry_after_secs: wait,
-            });
-        }
+        self.check_throttle(&keys, now).await?;
 
         let user = match &email {
             Some(email) => self.tables.user_by_email(email).await?,
@@ -135,16 +127,96 @@ impl IdentityService {
                 Ok((user.account, token))
             }
             _ => {
-                for key in &keys {
-                    let (_, last) = self.tables.failures(key).await?;
-                    if now.millis() - last >= (WINDOW_SECS * 1000) as i64 {
-                        self.tables.clear_failures(key).await?;
-                    }
-                    self.tables.record_failure(key, now, WINDOW_SECS).await?;
-                }
+                self.record_failures(&keys, now).await?;
                 Err(IdentityError::InvalidCredentials)
             }
         }
+    }
+
+    /// Refuses while any of `keys` (`A#<email>`, `I#<client>`) is in its back-off.
+    async fn check_throttle(&self, keys: &[String], now: Timestamp) -> Result<(), IdentityError> {
+        let mut wait = 0;
+        for key in keys {
+            let (failures, last) = self.tables.failures(key).await?;
+            if now.millis() - last < (WINDOW_SECS * 1000) as i64 {
+                wait = wait.max(throttle::wait_secs(failures, last, now.millis()));
+            }
+        }
+        if wait > 0 {
+            return Err(IdentityError::Throttled {
+                retry_after_secs: wait,
+            });
+        }
+        Ok(())
+    }
+
+    /// Counts a failed password check against each of `keys`, starting a new window for a
+    /// key whose last failure is older than the window.
+    async fn record_failures(&self, keys: &[String], now: Timestamp) -> Result<(), IdentityError> {
+        for key in keys {
+            let (_, last) = self.tables.failures(key).await?;
+            if now.millis() - last >= (WINDOW_SECS * 1000) as i64 {
+                self.tables.clear_failures(key).await?;
+            }
+            self.tables.record_failure(key, now, WINDOW_SECS).await?;
+        }
+        Ok(())
+    }
+
+    /// The signed-in customer's profile.
+    #[tracing::instrument(name = "identity.profile", skip_all)]
+    pub async fn profile(&self, id: &UserId) -> Result<Profile, IdentityError> {
+        let user = self.tables.user(id).await?;
+        Ok(user.ok_or(IdentityError::NotSignedIn)?.profile())
+    }
+
+    /// Replaces the profile (name, phone, default address).
+    #[tracing::instrument(name = "identity.update_profile", skip_all)]
+    pub async fn update_profile(
+        &self,
+        id: &UserId,
+        profile: &Profile,
+    ) -> Result<(), IdentityError> {
+        Ok(self.tables.update_profile(id, profile).await?)
+    }
+
+    /// Changes the password after checking the current one (throttled like sign-in), ends
+    /// every session of the account, and starts a new one for the caller.
+    #[tracing::instrument(name = "identity.change_password", skip_all)]
+    pub async fn change_password(
+        &self,
+        id: &UserId,
+        current: &str,
+        new: &NewPassword,
+    ) -> Result<SessionToken, IdentityError> {
+        let user = self
+            .tables
+            .user(id)
+            .await?
+            .ok_or(IdentityError::NotSignedIn)?;
+        let now = Timestamp::now();
+        let keys = [format!("A#{}", user.account.email.as_str())];
+        self.check_throttle(&keys, now).await?;
+        if !password::verify(current, &user.password_hash).await? {
+            self.record_failures(&keys, now).await?;
+            return Err(IdentityError::Invalid(FieldError::new(
+                "current_password",
+                "is not your current password",
+            )));
+        }
+        let hash = password::hash(new).await?;
+        if !self
+            .tables
+            .replace_password_hash(id, &user.password_hash, &hash)
+            .await?
+        {
+            return Err(IdentityError::Invalid(FieldError::new(
+                "current_password",
+                "was changed a moment ago; sign in again",
+            )));
+        }
+        self.tables.delete_sessions_of(id).await?;
+        self.start_session(id).await
     }
 
     async fn start_session(&self, user: &UserId) -> Result<SessionToken, IdentityError> {

@@ -5,8 +5,12 @@
 //! TTL. `sign_in_attempts`: failure counters per account (`A#<email>`) and per client
 //! (`I#<address>`), expiring by TTL.
 
-use super::{Account, Email, IdentityError, PersonName, Role, SessionToken, UserId};
+use super::{
+    Account, Email, IdentityError, PersonName, Phone, Profile, Role, SessionToken, UserId,
+};
+use crate::address::ShippingAddress;
 use crate::store::attr::{n, s, Item, Reader};
+use crate::store::schema::sessions::BY_USER;
 use crate::store::{Store, StoreError};
 use crate::time::Timestamp;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
@@ -17,6 +21,18 @@ pub struct StoredUser {
     pub account: Account,
     pub password_hash: String,
     pub disabled: bool,
+    pub phone: Option<Phone>,
+    pub address: Option<ShippingAddress>,
+}
+
+impl StoredUser {
+    pub fn profile(&self) -> Profile {
+        Profile {
+            name: self.account.name.clone(),
+            phone: self.phone.clone(),
+            address: self.address.clone(),
+        }
+    }
 }
 
 /// A session as stored.
@@ -67,6 +83,16 @@ impl IdentityTables {
             },
             password_hash: r.string("password_hash")?.to_owned(),
             disabled: r.boolean("disabled")?,
+            phone: r
+                .optional_string("phone")?
+                .map(Phone::parse)
+                .transpose()
+                .map_err(|e| StoreError::malformed(&self.users, format!("phone: {e}")))?,
+            address: r
+                .optional_string("default_address")?
+                .map(serde_json::from_str)
+                .transpose()
+                .map_err(|e| StoreError::malformed(&self.users, format!("default_address: {e}")))?,
         })
     }
 
@@ -169,6 +195,102 @@ impl IdentityTables {
             .await
             .map_err(|e| StoreError::call("UpdateItem", e))?;
         Ok(())
+    }
+
+    /// Replaces an existing account's profile. Never creates.
+    pub async fn update_profile(&self, id: &UserId, profile: &Profile) -> Result<(), StoreError> {
+        let address = match &profile.address {
+            Some(a) => serde_json::to_string(a)
+                .map_err(|e| StoreError::malformed(&self.users, format!("default_address: {e}")))?,
+            None => String::new(),
+        };
+        self.store
+            .client
+            .update_item()
+            .table_name(&self.users)
+            .key("pk", s(user_pk(id)))
+            .condition_expression("attribute_exists(pk)")
+            .update_expression("SET #name = :name, phone = :phone, default_address = :address")
+            .expression_attribute_names("#name", "name")
+            .expression_attribute_values(":name", s(profile.name.as_str()))
+            .expression_attribute_values(
+                ":phone",
+                s(profile.phone.as_ref().map(Phone::as_str).unwrap_or("")),
+            )
+            .expression_attribute_values(":address", s(address))
+            .send()
+            .await
+            .map_err(|e| StoreError::call("UpdateItem", e))?;
+        Ok(())
+    }
+
+    /// Replaces the password hash if it is still `old_hash`: of two concurrent changes, one
+    /// wins. `false` when the hash had already changed.
+    pub async fn replace_password_hash(
+        &self,
+        id: &UserId,
+        old_hash: &str,
+        new_hash: &str,
+    ) -> Result<bool, StoreError> {
+        let result = self
+            .store
+            .client
+            .update_item()
+            .table_name(&self.users)
+            .key("pk", s(user_pk(id)))
+            .condition_expression("password_hash = :old")
+            .update_expression("SET password_hash = :new")
+            .expression_attribute_values(":old", s(old_hash))
+            .expression_attribute_values(":new", s(new_hash))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(StoreError::call("UpdateItem", e)),
+        }
+    }
+
+    /// Deletes every session of an account (found through the `by_user` index).
+    pub async fn delete_sessions_of(&self, user: &UserId) -> Result<usize, StoreError> {
+        let mut deleted = 0;
+        let mut start: Option<Item> = None;
+        loop {
+            let page = self
+                .store
+                .client
+                .query()
+                .table_name(&self.sessions)
+                .index_name(BY_USER)
+                .key_condition_expression("user_id = :u")
+                .expression_attribute_values(":u", s(user.as_str()))
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(|e| StoreError::call("Query", e))?;
+            for item in page.items() {
+                if let Some(AttributeValue::S(pk)) = item.get("pk") {
+                    self.store
+                        .client
+                        .delete_item()
+                        .table_name(&self.sessions)
+                        .key("pk", s(pk))
+                        .send()
+                        .await
+                        .map_err(|e| StoreError::call("DeleteItem", e))?;
+                    deleted += 1;
+                }
+            }
+            match page.last_evaluated_key {
+                Some(key) if !key.is_empty() => start = Some(key),
+                _ => return Ok(deleted),
+            }
+        }
     }
 
     pub async fn put_session(

@@ -35,6 +35,19 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A string attribute that may be absent; absent and empty are both `None`.
+    pub fn optional_string(&self, name: &str) -> Result<Option<&'a str>, StoreError> {
+        match self.item.get(name) {
+            None => Ok(None),
+            Some(AttributeValue::S(v)) if v.is_empty() => Ok(None),
+            Some(AttributeValue::S(v)) => Ok(Some(v)),
+            _ => Err(StoreError::malformed(
+                self.table,
+                format!("{name} is not a string"),
+            )),
+        }
+    }
+
     pub fn number<T: std::str::FromStr>(&self, name: &str) -> Result<T, StoreError> {
         match self.item.get(name) {
             Some(AttributeValue::N(v)) => v
