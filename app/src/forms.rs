@@ -1,30 +1,93 @@
-//! Form building blocks: labelled fields with their errors, and the outcome of a submission.
+//! Form building blocks: the error every form's server function answers with, labelled fields
+//! that show their own error, and the message for the whole form.
+//!
+//! A form is posted by its island with JavaScript, or as a plain POST without it. Either way
+//! a rejected submission comes back as a [`FormError`]: to the island directly, or (without
+//! JavaScript) encoded by Leptos into the URL of the page the browser is sent back to, where
+//! the server renders it next to the same fields.
 
 use leptos::prelude::*;
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
 pub use domain::FieldError;
 
-/// What a form submission came to, when it did not redirect.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum FormOutcome {
+/// Why a form was not accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum FormError {
     /// Fields to correct, each shown next to its input.
+    #[error("Please correct the highlighted fields.")]
     Invalid(Vec<FieldError>),
-    /// A message about the whole form.
+    /// A message about the whole form ("the email or password is not right").
+    #[error("{0}")]
     Refused(String),
+    /// The request did not get an answer from the shop: network, server or plumbing.
+    #[error("{0}")]
+    Failed(String),
 }
 
-impl FormOutcome {
+impl FormError {
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        FormError::Invalid(vec![FieldError::new(field, message)])
+    }
+
     pub fn field_error(&self, field: &str) -> Option<String> {
         match self {
-            FormOutcome::Invalid(errors) => errors
+            FormError::Invalid(errors) => errors
                 .iter()
                 .find(|e| e.field == field)
                 .map(|e| e.message.clone()),
-            FormOutcome::Refused(_) => None,
+            _ => None,
+        }
+    }
+
+    /// The message shown above the form, if this error is not about single fields.
+    pub fn form_message(&self) -> Option<String> {
+        match self {
+            FormError::Invalid(_) => None,
+            FormError::Refused(m) | FormError::Failed(m) => Some(m.clone()),
         }
     }
 }
+
+impl FromServerFnError for FormError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            // A server function's own failure (a storage error, already logged) carries a
+            // message written for shoppers.
+            ServerFnErrorErr::ServerError(message) => FormError::Failed(message),
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => FormError::Failed(
+                "The shop could not be reached. Check your connection and try again.".into(),
+            ),
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                let error = FormError::Refused(
+                    "The form arrived incomplete. Please fill it in and send it again.".into(),
+                );
+                #[cfg(feature = "ssr")]
+                let error = reject(error, http::StatusCode::BAD_REQUEST);
+                error
+            }
+            _ => FormError::Failed("Something went wrong on our side. Please try again.".into()),
+        }
+    }
+}
+
+impl From<ServerFnError> for FormError {
+    fn from(e: ServerFnError) -> Self {
+        match e {
+            ServerFnError::ServerError(message) => FormError::Failed(message),
+            other => {
+                FormError::from_server_fn_error(ServerFnErrorErr::ServerError(other.to_string()))
+            }
+        }
+    }
+}
+
+/// The result of the last submission of a form.
+pub type Submission<T> = Signal<Option<Result<T, FormError>>>;
 
 /// A labelled input with its error shown below it and announced with it.
 #[component]
@@ -37,6 +100,7 @@ pub fn Field(
     error: Signal<Option<String>>,
     #[prop(optional, into)] value: Option<String>,
     #[prop(default = true)] required: bool,
+    #[prop(optional)] maxlength: Option<u32>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
@@ -66,6 +130,7 @@ pub fn Field(
                 type=kind
                 autocomplete=autocomplete
                 required=required
+                maxlength=maxlength
                 value=value
                 aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=described_by
@@ -79,30 +144,162 @@ pub fn Field(
     }
 }
 
-pub fn field_error(
-    value: Signal<Option<Result<FormOutcome, ServerFnError>>>,
-    field: &'static str,
-) -> Signal<Option<String>> {
+/// The postal address inputs shared by checkout and the profile, filled from `prefill`.
+#[component]
+pub fn AddressFields<T>(
+    prefill: domain::identity::ProfileFields,
+    value: Submission<T>,
+    /// Whether the address must be filled in (at checkout) or may stay empty (profile).
+    required: bool,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+{
+    let f = prefill;
+    view! {
+        <Field label="Address" name="line1" autocomplete="address-line1" maxlength=120 required value=f.line1 error=field_error(value, "line1") />
+        <Field label="Apartment, suite (optional)" name="line2" autocomplete="address-line2" maxlength=120 required=false value=f.line2 error=field_error(value, "line2") />
+        <Field label="City" name="city" autocomplete="address-level2" maxlength=80 required value=f.city error=field_error(value, "city") />
+        <Field label="Postal code" name="postal_code" autocomplete="postal-code" maxlength=16 required value=f.postal_code error=field_error(value, "postal_code") />
+        <Field label="Country" name="country" autocomplete="country-name" maxlength=56 required value=f.country error=field_error(value, "country") />
+    }
+}
+
+/// A form's main button: disabled and relabelled while the form is being sent.
+#[component]
+pub fn SubmitButton(pending: Memo<bool>, idle: &'static str, busy: &'static str) -> impl IntoView {
+    view! {
+        <button
+            type="submit"
+            class="rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-700 focus:outline-none focus:ring-2 focus:ring-indigo-300 disabled:opacity-60"
+            disabled=move || pending.get()
+        >
+            {move || if pending.get() { busy } else { idle }}
+        </button>
+    }
+}
+
+/// Sends the form around it as soon as a choice inside it changes (the sort menu). Without
+/// JavaScript the form needs its own button.
+#[island]
+pub fn SubmitOnChange(children: Children) -> impl IntoView {
+    let submit = |ev: leptos::ev::Event| {
+        use leptos::wasm_bindgen::JsCast;
+        let form = ev
+            .target()
+            .and_then(|t| t.dyn_into::<leptos::web_sys::HtmlSelectElement>().ok())
+            .and_then(|select| select.form());
+        if let Some(form) = form {
+            _ = form.request_submit();
+        }
+    };
+    view! { <div class="contents" on:change=submit>{children()}</div> }
+}
+
+/// The error for one field from the last submission.
+pub fn field_error<T>(value: Submission<T>, field: &'static str) -> Signal<Option<String>>
+where
+    T: Clone + Send + Sync + 'static,
+{
     Signal::derive(move || {
         value
             .get()
-            .and_then(|r| r.ok())
-            .and_then(|o| o.field_error(field))
+            .and_then(|r| r.err())
+            .and_then(|e| e.field_error(field))
     })
 }
 
-/// A message for the whole form: a refusal, or a failure to reach the server.
-pub fn form_message(value: Signal<Option<Result<FormOutcome, ServerFnError>>>) -> impl IntoView {
+/// A message for the whole form: a refusal, or a failure to reach the shop.
+pub fn form_message<T>(value: Submission<T>) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+{
     move || {
-        let message = match value.get()? {
-            Ok(FormOutcome::Refused(message)) => message,
-            Ok(FormOutcome::Invalid(_)) => return None,
-            Err(e) => e.to_string(),
-        };
+        let message = value.get()?.err()?.form_message()?;
         Some(view! {
             <p role="alert" class="rounded-md border border-rose-200 bg-rose-50 p-3 text-rose-900">
                 {message}
             </p>
         })
+    }
+}
+
+/// Inside an island in the browser: makes a form error that the server put into the page's
+/// URL (after a submission without JavaScript) visible to the island's actions, as the
+/// router does on the server, so the hydrated island shows what the server rendered.
+pub fn provide_url_error() {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::web_sys::js_sys::decode_uri_component;
+        let Some(search) = leptos::web_sys::window().and_then(|w| w.location().search().ok())
+        else {
+            return;
+        };
+        let param = |name: &str| {
+            search
+                .trim_start_matches('?')
+                .split('&')
+                .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
+                .and_then(|v| decode_uri_component(&v.replace('+', " ")).ok())
+                .map(String::from)
+        };
+        if let (Some(path), Some(err)) = (param("__path"), param("__err")) {
+            provide_context(leptos::server::ServerActionError::new(&path, &err));
+        }
+    }
+}
+
+/// Sets the response status of a rejected form submitted by an island (a plain form post is
+/// redirected back to its page instead, and keeps its redirect status).
+#[cfg(feature = "ssr")]
+pub fn reject(error: FormError, status: http::StatusCode) -> FormError {
+    let plain_post = use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    });
+    if !plain_post {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(status);
+        }
+    }
+    error
+}
+
+/// Fields to correct, answered with 422 to an island.
+#[cfg(feature = "ssr")]
+pub fn invalid(errors: Vec<FieldError>) -> FormError {
+    reject(
+        FormError::Invalid(errors),
+        http::StatusCode::UNPROCESSABLE_ENTITY,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_field_error_is_found_by_its_field_and_is_not_a_form_message() {
+        let e = FormError::field("email", "Enter an email address.");
+        assert_eq!(
+            e.field_error("email").as_deref(),
+            Some("Enter an email address.")
+        );
+        assert_eq!(e.field_error("name"), None);
+        assert_eq!(e.form_message(), None);
+    }
+
+    #[test]
+    fn a_refusal_is_a_form_message_and_survives_the_round_trip_through_a_url() {
+        let e = FormError::Refused("The email or password is not right.".into());
+        assert_eq!(
+            e.form_message().as_deref(),
+            Some("The email or password is not right.")
+        );
+        let back = FormError::de(e.ser());
+        assert_eq!(back, e);
     }
 }

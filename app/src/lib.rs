@@ -1,5 +1,7 @@
-//! CloudMart's user interface: pages and components rendered on the server and hydrated in
-//! the browser, and the server functions they call.
+//! CloudMart's user interface: pages rendered on the server, and the server functions they
+//! call. Only islands (`#[island]`: forms that answer in place, the sort menu) are hydrated in
+//! the browser; everything else is plain HTML, so every page works without JavaScript.
+//! Every route renders in `SsrMode::Async`: the page is sent complete, never a fallback.
 
 pub mod cart;
 pub mod catalog;
@@ -26,7 +28,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="theme-color" content="#4338ca" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options=options.clone() />
+                <HydrationScripts options=options.clone() islands=true />
                 <HashedStylesheet options id="leptos" />
                 <MetaTags />
             </head>
@@ -40,7 +42,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    provide_context(cart::CartRevision::default());
     view! {
         <Title formatter=|page: String| {
             let title = if page.is_empty() {
@@ -59,16 +60,24 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("account"), StaticSegment("sign-in"))
                         view=identity::SignInPage
+                        ssr=SsrMode::Async
                     />
                     <Route
                         path=(StaticSegment("account"), StaticSegment("sign-up"))
                         view=identity::SignUpPage
+                        ssr=SsrMode::Async
                     />
-                    <Route path=StaticSegment("cart") view=cart::CartPage />
-                    <Route path=StaticSegment("checkout") view=orders::CheckoutPage />
+                    <Route
+                        path=(StaticSegment("account"), StaticSegment("profile"))
+                        view=identity::ProfilePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=StaticSegment("cart") view=cart::CartPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("checkout") view=orders::CheckoutPage ssr=SsrMode::Async />
                     <Route
                         path=(StaticSegment("account"), StaticSegment("orders"))
                         view=orders::MyOrdersPage
+                        ssr=SsrMode::Async
                     />
                     <Route
                         path=(StaticSegment("account"), StaticSegment("orders"), ParamSegment("id"))
@@ -95,6 +104,31 @@ fn title_text_for_render(title: String) -> String {
     } else {
         title
     }
+}
+
+/// In the browser: hydrates the page's islands, the few interactive parts of a page (forms
+/// that report errors in place, the sort menu). Calling this from the entry point is also what
+/// links this crate, and so every island's hydration function, into the WASM.
+#[cfg(feature = "hydrate")]
+pub fn hydrate_islands() {
+    // A server function that redirects (after signing in, placing an order…) loads the new
+    // page, exactly as the same form does when it is posted without JavaScript.
+    _ = leptos::server_fn::redirect::set_redirect_hook(|location: &str| {
+        if let Some(window) = leptos::web_sys::window() {
+            _ = window.location().assign(location);
+        }
+    });
+    leptos::mount::hydrate_islands();
+    // The loader hydrates the islands right after this returns, without yielding; a task
+    // queued now runs once they are all live. It marks the page for styles and tests.
+    set_timeout(
+        || {
+            if let Some(root) = document().document_element() {
+                _ = root.set_attribute("data-islands", "hydrated");
+            }
+        },
+        std::time::Duration::ZERO,
+    );
 }
 
 /// The shop's services, provided by the server to every render and server function.

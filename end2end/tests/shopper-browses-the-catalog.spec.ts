@@ -46,12 +46,13 @@ test('a product page shows the product, its stock and related products', async (
   await expect(page).toHaveTitle('Summit 2-Person Tent · CloudMart');
 });
 
-test('choosing a sort order applies it at once after hydration', async ({ page }) => {
+test('choosing a sort order applies it at once once the sort menu is hydrated', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   await page.goto('/?category=books');
   // The no-JavaScript "Apply" button is inside <noscript>, so this change only works hydrated.
+  await page.locator('html[data-islands="hydrated"]').waitFor({ state: 'attached' });
   await page.getByLabel('Sort by').selectOption('price-asc');
   await expect(page).toHaveURL(/sort=price-asc/);
   const prices = await page

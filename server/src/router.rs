@@ -7,7 +7,7 @@ use axum::routing::get;
 use axum::Router;
 use domain::services::Services;
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::path::PathBuf;
 use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
@@ -70,6 +70,14 @@ impl axum::extract::FromRef<AppState> for LeptosOptions {
     }
 }
 
+/// The app's routes, generated once per process. Generating them renders the app with resource
+/// loading switched off by a process-wide flag, so a page rendered on another thread meanwhile
+/// would wait forever (leptos-rs/leptos#4773); the tests build many routers in one process.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn build(services: Services, site: Site) -> Router {
     let state = AppState {
         leptos: site.leptos.clone(),
@@ -89,7 +97,7 @@ pub fn build(services: Services, site: Site) -> Router {
         let options = site.leptos.clone();
         move || shell(options.clone())
     };
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let not_found = leptos_axum::render_app_async_with_context(context.clone(), app_shell.clone());
 
     let site = Router::new()

@@ -1,115 +1,12 @@
 //! The storefront over HTTP: the real router, a fresh dynoxide database per test, the demo
 //! catalog, and requests sent straight into the router.
 
+mod support;
+
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use axum::Router;
 use domain::catalog::{demo, ProductStatus};
-use domain::services::Services;
-use domain::store::embedded::EmbeddedDynamo;
-use domain::store::{init_tables, Store, StoreEndpoint};
-use server::router::{self, Site};
-use std::path::PathBuf;
-use tower::ServiceExt;
-
-struct TestApp {
-    router: Router,
-    services: Services,
-    db: Option<EmbeddedDynamo>,
-    _site: tempdir::TempSite,
-}
-
-mod tempdir {
-    /// A throwaway site root with one hashed bundle file and its precompressed twin.
-    pub struct TempSite(pub std::path::PathBuf);
-
-    impl TempSite {
-        pub fn new() -> Self {
-            let dir = std::env::temp_dir().join(format!("cloudmart-site-{}", uuid_like()));
-            std::fs::create_dir_all(dir.join("pkg")).unwrap();
-            std::fs::write(dir.join("pkg/cloudmart.abc123.js"), "console.log('hi');").unwrap();
-            std::fs::write(
-                dir.join("pkg/cloudmart.abc123.js.br"),
-                b"\x0b\x08\x80hi\x03",
-            )
-            .unwrap();
-            std::fs::write(dir.join("favicon.svg"), "<svg/>").unwrap();
-            Self(dir)
-        }
-    }
-
-    impl Drop for TempSite {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-
-    fn uuid_like() -> String {
-        use std::sync::atomic::{AtomicU64, Ordering};
-        static N: AtomicU64 = AtomicU64::new(0);
-        format!(
-            "{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::SeqCst)
-        )
-    }
-}
-
-impl TestApp {
-    async fn spawn() -> Self {
-        let db = EmbeddedDynamo::in_memory().await.unwrap();
-        let store = Store::connect(&StoreEndpoint::Url(db.endpoint().to_owned()), "t-").await;
-        init_tables(&store).await.unwrap();
-        let services = Services::start(store).await.unwrap();
-        demo::seed(&services.catalog).await.unwrap();
-        let site_dir = tempdir::TempSite::new();
-        let site = Site::at(
-            &PathBuf::from(&site_dir.0),
-            "127.0.0.1:3000".parse().unwrap(),
-            "https://shop.example",
-        );
-        Self {
-            router: router::build(services.clone(), site),
-            services,
-            db: Some(db),
-            _site: site_dir,
-        }
-    }
-
-    async fn get(&self, uri: &str) -> Page {
-        self.request(Request::get(uri).body(Body::empty()).unwrap())
-            .await
-    }
-
-    async fn request(&self, request: Request<Body>) -> Page {
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = axum::body::to_bytes(response.into_body(), 8 * 1024 * 1024)
-            .await
-            .unwrap();
-        Page {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
-    }
-}
-
-struct Page {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
-}
-
-impl Page {
-    fn header(&self, name: &str) -> &str {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-    }
-}
+use support::TestApp;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_home_page_is_server_rendered_with_products_and_pagination() {

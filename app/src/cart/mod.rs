@@ -3,5 +3,5 @@
 mod pages;
 mod server_fns;
 
-pub use pages::{AddToCart, CartLink, CartPage, CartRevision};
+pub use pages::{AddToCart, CartLink, CartPage};
 pub use server_fns::{get_cart, AddToCart as AddToCartAction};

@@ -1,92 +1,80 @@
 //! `/cart`, the product page's add-to-cart form, and the header's cart link with its count.
 
 use super::server_fns::{get_cart, AddToCart as AddAction, RemoveCartLine, UpdateCartLine};
+use crate::forms::{form_message, provide_url_error, SubmitButton};
 use domain::cart::{CartLine, CartView};
-use domain::catalog::ProductId;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::use_location;
 
-/// Quantity and "Add to cart"; without JavaScript it posts and lands on the cart.
-#[component]
-pub fn AddToCart(product_id: ProductId, max: u32) -> impl IntoView {
+/// Quantity and "Add to cart". Without JavaScript it posts and lands on the cart; with it, a
+/// refusal (not that many left) is shown here without leaving the page.
+#[island]
+pub fn AddToCart(product_id: String, max: u32) -> impl IntoView {
+    provide_url_error();
     let action = ServerAction::<AddAction>::new();
+    let value = Signal::derive(move || action.value().get());
     let max = max.clamp(1, 10);
     view! {
         <ActionForm action>
             <div class="flex flex-wrap items-end gap-3">
-                <input type="hidden" name="product_id" value=product_id.as_str().to_owned() />
+                <input type="hidden" name="product_id" value=product_id />
                 <div class="flex flex-col gap-1">
                     <label for="add-quantity" class="text-sm font-medium">"Quantity"</label>
                     <select id="add-quantity" name="quantity" class="rounded-md border border-slate-300 px-2 py-2">
                         {(1..=max).map(|n| view! { <option value=n.to_string()>{n}</option> }).collect_view()}
                     </select>
                 </div>
-                <button
-                    type="submit"
-                    class="rounded-md bg-indigo-600 px-5 py-2 font-semibold text-white hover:bg-indigo-700 disabled:opacity-60"
-                    disabled=move || action.pending().get()
-                >
-                    {move || if action.pending().get() { "Adding…" } else { "Add to cart" }}
-                </button>
+                <SubmitButton pending=action.pending() idle="Add to cart" busy="Adding…" />
             </div>
-            {move || action.value().get().and_then(|r| r.err()).map(|e| view! {
-                <p role="alert" class="mt-2 text-sm font-medium text-rose-700">{e.to_string()}</p>
-            })}
+            <div class="mt-2">{form_message(value)}</div>
         </ActionForm>
     }
 }
 
-/// Bumped whenever the cart page changes the cart, so the header's count is asked again.
-#[derive(Clone, Copy, Default)]
-pub struct CartRevision(pub RwSignal<u32>);
-
-/// "Cart (3)": counted on the server, so it is right without JavaScript, and asked again
-/// after every navigation.
+/// "Cart (3 items)", counted on the server for every page.
 #[component]
 pub fn CartLink() -> impl IntoView {
-    let location = use_location();
-    let revision = use_context::<CartRevision>().unwrap_or_default();
-    let cart = Resource::new(
-        move || (location.pathname.get(), revision.0.get()),
-        |_| get_cart(),
-    );
+    let cart = Resource::new(|| (), |_| get_cart());
     let label = move |count: u32| match count {
         0 => "Cart".to_owned(),
         1 => "Cart (1 item)".to_owned(),
         n => format!("Cart ({n} items)"),
     };
     view! {
-        <Transition fallback=|| view! { <a href="/cart" class="font-medium text-slate-700">"Cart"</a> }>
+        <Suspense fallback=|| view! { <a href="/cart" class="font-medium text-slate-700">"Cart"</a> }>
             {move || Suspend::new(async move {
                 let count = cart.await.map(|c| c.count).unwrap_or(0);
                 view! {
                     <a href="/cart" class="font-medium text-slate-700 hover:text-indigo-700">{label(count)}</a>
                 }
             })}
-        </Transition>
+        </Suspense>
     }
 }
 
+/// `/cart`. Its forms are plain posts that come back to this page, with or without
+/// JavaScript, so the lines, totals and header count are always rendered together.
 #[component]
 pub fn CartPage() -> impl IntoView {
     let update = ServerAction::<UpdateCartLine>::new();
     let remove = ServerAction::<RemoveCartLine>::new();
-    let cart = Resource::new(
-        move || (update.version().get(), remove.version().get()),
-        |_| get_cart(),
-    );
-    let revision = use_context::<CartRevision>().unwrap_or_default();
-    Effect::watch(
-        move || (update.version().get(), remove.version().get()),
-        move |_, _, _| revision.0.update(|n| *n += 1),
-        false,
-    );
+    let cart = Resource::new(|| (), |_| get_cart());
+    let refusal = move || {
+        let error = update
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .or_else(|| remove.value().get().and_then(|r| r.err()))?;
+        Some(
+            view! { <p role="alert" class="mt-4 rounded-md border border-rose-200 bg-rose-50 p-3 text-rose-900">{error.to_string()}</p> },
+        )
+    };
     view! {
         <Title text="Your cart" />
         <Meta name="robots" content="noindex" />
         <h1 class="text-2xl font-bold">"Your cart"</h1>
-        <Transition fallback=|| view! { <p role="status">"Loading your cart…"</p> }>
+        {refusal}
+        <Suspense fallback=|| view! { <p role="status">"Loading your cart…"</p> }>
             {move || Suspend::new(async move {
                 match cart.await {
                     Ok(cart) if cart.lines.is_empty() => view! {
@@ -99,7 +87,7 @@ pub fn CartPage() -> impl IntoView {
                     Err(e) => view! { <p role="alert" class="mt-4 text-rose-800">{e.to_string()}</p> }.into_any(),
                 }
             })}
-        </Transition>
+        </Suspense>
     }
 }
 

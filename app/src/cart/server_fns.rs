@@ -1,17 +1,21 @@
 //! Thin adapters over the cart service.
 
+use crate::forms::FormError;
 use domain::cart::CartView;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-fn cart_failure(e: domain::cart::CartError) -> ServerFnError {
+fn cart_failure(e: domain::cart::CartError) -> FormError {
     use domain::cart::CartError;
     match e {
         CartError::Store(e) => {
             tracing::error!(error = ?e, "cart storage failed");
-            ServerFnError::new("Your cart could not be updated. Please try again.")
+            FormError::Failed("Your cart could not be updated. Please try again.".into())
         }
-        other => ServerFnError::new(other.to_string()),
+        other => crate::forms::reject(
+            FormError::Refused(other.to_string()),
+            http::StatusCode::UNPROCESSABLE_ENTITY,
+        ),
     }
 }
 
@@ -19,12 +23,25 @@ fn cart_failure(e: domain::cart::CartError) -> ServerFnError {
 fn parse_line(
     product_id: &str,
     quantity: &str,
-) -> Result<(domain::catalog::ProductId, domain::orders::Quantity), ServerFnError> {
-    let id = domain::catalog::ProductId::parse(product_id)
-        .map_err(|e| ServerFnError::new(e.to_string()))?;
-    let q = domain::orders::Quantity::parse_text(quantity)
-        .map_err(|e| ServerFnError::new(e.to_string()))?;
+) -> Result<(domain::catalog::ProductId, domain::orders::Quantity), FormError> {
+    let id = parse_product(product_id)?;
+    let q = domain::orders::Quantity::parse_text(quantity).map_err(|e| {
+        crate::forms::reject(
+            FormError::field("quantity", e.to_string()),
+            http::StatusCode::UNPROCESSABLE_ENTITY,
+        )
+    })?;
     Ok((id, q))
+}
+
+#[cfg(feature = "ssr")]
+fn parse_product(product_id: &str) -> Result<domain::catalog::ProductId, FormError> {
+    domain::catalog::ProductId::parse(product_id).map_err(|e| {
+        crate::forms::reject(
+            FormError::Refused(e.to_string()),
+            http::StatusCode::UNPROCESSABLE_ENTITY,
+        )
+    })
 }
 
 /// The visitor's cart, priced now. Empty for a visitor without one.
@@ -32,18 +49,24 @@ fn parse_line(
 pub async fn get_cart() -> Result<CartView, ServerFnError> {
     let services = crate::services()?;
     match crate::identity::web::cart_owner(&services, false).await? {
-        Some(owner) => services.carts.view(&owner).await.map_err(cart_failure),
+        Some(owner) => services
+            .carts
+            .view(&owner)
+            .await
+            .map_err(|e| ServerFnError::new(cart_failure(e).to_string())),
         None => Ok(services.carts.price(&Default::default())),
     }
 }
 
 #[server]
-pub async fn add_to_cart(product_id: String, quantity: String) -> Result<(), ServerFnError> {
+pub async fn add_to_cart(product_id: String, quantity: String) -> Result<(), FormError> {
     let services = crate::services()?;
     let (id, quantity) = parse_line(&product_id, &quantity)?;
     let owner = crate::identity::web::cart_owner(&services, true)
         .await?
-        .ok_or_else(|| ServerFnError::new("no cart"))?;
+        .ok_or_else(|| {
+            FormError::Failed("Your cart could not be created. Please try again.".into())
+        })?;
     services
         .carts
         .add(&owner, &id, quantity)
@@ -54,7 +77,7 @@ pub async fn add_to_cart(product_id: String, quantity: String) -> Result<(), Ser
 }
 
 #[server]
-pub async fn update_cart_line(product_id: String, quantity: String) -> Result<(), ServerFnError> {
+pub async fn update_cart_line(product_id: String, quantity: String) -> Result<(), FormError> {
     let services = crate::services()?;
     let (id, quantity) = parse_line(&product_id, &quantity)?;
     if let Some(owner) = crate::identity::web::cart_owner(&services, false).await? {
@@ -69,10 +92,9 @@ pub async fn update_cart_line(product_id: String, quantity: String) -> Result<()
 }
 
 #[server]
-pub async fn remove_cart_line(product_id: String) -> Result<(), ServerFnError> {
+pub async fn remove_cart_line(product_id: String) -> Result<(), FormError> {
     let services = crate::services()?;
-    let id = domain::catalog::ProductId::parse(&product_id)
-        .map_err(|e| ServerFnError::new(e.to_string()))?;
+    let id = parse_product(&product_id)?;
     if let Some(owner) = crate::identity::web::cart_owner(&services, false).await? {
         services
             .carts

@@ -2,11 +2,11 @@
 
 use super::components::{Pagination, ProductTile};
 use super::server_fns::get_catalog_page;
+use crate::forms::SubmitOnChange;
 use domain::catalog::{CatalogPage, CatalogQuery, Category, SortOrder};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -99,24 +99,11 @@ fn Listing(page: CatalogPage) -> impl IntoView {
 }
 
 /// Sort menu: a GET form that works without JavaScript (its button is shown only then);
-/// once hydrated, choosing an option applies it at once.
+/// with it, choosing an option applies it at once.
 #[component]
 fn SortControl(query: CatalogQuery) -> impl IntoView {
-    let navigate = use_navigate();
     let searching = query.is_searching();
     let current = query.sort;
-    let on_change = {
-        let query = query.clone();
-        move |ev: leptos::ev::Event| {
-            let sort = SortOrder::from_param(&event_target_value(&ev)).unwrap_or_default();
-            let next = CatalogQuery {
-                sort,
-                page: 1,
-                ..query.clone()
-            };
-            navigate(&next.href(), NavigateOptions::default());
-        }
-    };
     view! {
         <form method="get" action="/" class="flex items-center gap-2">
             {(!query.q.is_empty()).then(|| view! { <input type="hidden" name="q" value=query.q.clone() /> })}
@@ -126,23 +113,24 @@ fn SortControl(query: CatalogQuery) -> impl IntoView {
             <label for="sort" class="text-sm font-medium text-slate-700">
                 "Sort by"
             </label>
-            <select
-                id="sort"
-                name="sort"
-                on:change=on_change
-                class="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200"
-            >
-                {SortOrder::ALL
-                    .into_iter()
-                    .map(|s| {
-                        view! {
-                            <option value=s.param() selected=s == current>
-                                {s.label(searching)}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
-            </select>
+            <SubmitOnChange>
+                <select
+                    id="sort"
+                    name="sort"
+                    class="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200"
+                >
+                    {SortOrder::ALL
+                        .into_iter()
+                        .map(|s| {
+                            view! {
+                                <option value=s.param() selected=s == current>
+                                    {s.label(searching)}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </SubmitOnChange>
             <noscript>
                 <button type="submit" class="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm">
                     "Apply"

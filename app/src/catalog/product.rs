@@ -102,7 +102,7 @@ fn ProductView(data: ProductPageData) -> impl IntoView {
                 <h1 class="text-3xl font-bold tracking-tight">{p.name.clone()}</h1>
                 <p class="text-2xl font-bold">{p.price.format()}</p>
                 <StockBadge state=p.stock_state() />
-                {(p.stock > 0).then(|| view! { <crate::cart::AddToCart product_id=p.id.clone() max=p.stock /> })}
+                {(p.stock > 0).then(|| view! { <crate::cart::AddToCart product_id=p.id.as_str().to_owned() max=p.stock /> })}
                 <p class="leading-relaxed text-slate-700">{p.description.clone()}</p>
             </div>
         </article>

@@ -1,9 +1,11 @@
-//! Sign up, sign in, sign out, and the account menu in the header.
+//! Sign up, sign in, sign out, the profile, and the account menu in the header.
 
 mod pages;
+mod profile;
 mod server_fns;
 
 pub use pages::{AccountMenu, SignInPage, SignUpPage};
+pub use profile::ProfilePage;
 #[cfg(feature = "ssr")]
 pub(crate) use server_fns::web;
-pub use server_fns::{current_account, FormOutcome};
+pub use server_fns::{current_account, ChangePassword, SaveProfile, SignIn, SignOut, SignUp};

@@ -1,42 +1,20 @@
 //! `/account/sign-in`, `/account/sign-up`, and the header's account menu.
 
 use super::server_fns::{current_account, SignIn, SignOut, SignUp};
-use crate::forms::{field_error, form_message, Field};
+use crate::forms::{field_error, form_message, provide_url_error, Field, SubmitButton};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
-    let action = ServerAction::<SignIn>::new();
-    let value = Signal::derive(move || action.value().get());
     let query = leptos_router::hooks::use_query_map();
-    let next = move || query.with(|q| q.get("next").unwrap_or_else(|| "/".to_owned()));
+    let next = query.with_untracked(|q| q.get("next").unwrap_or_else(|| "/".to_owned()));
     view! {
         <Title text="Sign in" />
         <Meta name="robots" content="noindex" />
         <section aria-labelledby="sign-in-title" class="mx-auto max-w-md py-8">
             <h1 id="sign-in-title" class="text-2xl font-bold">"Sign in"</h1>
-            <ActionForm action>
-                <div class="mt-6 flex flex-col gap-4">
-                    {form_message(value)}
-                    <input type="hidden" name="next" value=next />
-                    <Field label="Email" name="email" kind="email" autocomplete="email" error=Signal::derive(|| None) />
-                    <Field
-                        label="Password"
-                        name="password"
-                        kind="password"
-                        autocomplete="current-password"
-                        error=Signal::derive(|| None)
-                    />
-                    <button
-                        type="submit"
-                        class="rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-700 disabled:opacity-60"
-                        disabled=move || action.pending().get()
-                    >
-                        {move || if action.pending().get() { "Signing in…" } else { "Sign in" }}
-                    </button>
-                </div>
-            </ActionForm>
+            <SignInForm next />
             <p class="mt-6 text-slate-700">
                 "New here? " <a href="/account/sign-up" class="font-semibold text-indigo-700 underline">"Create an account"</a>
             </p>
@@ -44,37 +22,33 @@ pub fn SignInPage() -> impl IntoView {
     }
 }
 
+#[island]
+fn SignInForm(next: String) -> impl IntoView {
+    provide_url_error();
+    let action = ServerAction::<SignIn>::new();
+    let value = Signal::derive(move || action.value().get());
+    let no_field_error = Signal::derive(|| None);
+    view! {
+        <ActionForm action>
+            <div class="mt-6 flex flex-col gap-4">
+                {form_message(value)}
+                <input type="hidden" name="next" value=next />
+                <Field label="Email" name="email" kind="email" autocomplete="email" error=no_field_error />
+                <Field label="Password" name="password" kind="password" autocomplete="current-password" error=no_field_error />
+                <SubmitButton pending=action.pending() idle="Sign in" busy="Signing in…" />
+            </div>
+        </ActionForm>
+    }
+}
+
 #[component]
 pub fn SignUpPage() -> impl IntoView {
-    let action = ServerAction::<SignUp>::new();
-    let value = Signal::derive(move || action.value().get());
     view! {
         <Title text="Create an account" />
         <Meta name="robots" content="noindex" />
         <section aria-labelledby="sign-up-title" class="mx-auto max-w-md py-8">
             <h1 id="sign-up-title" class="text-2xl font-bold">"Create an account"</h1>
-            <ActionForm action>
-                <div class="mt-6 flex flex-col gap-4">
-                    {form_message(value)}
-                    <Field label="Name" name="name" autocomplete="name" error=field_error(value, "name") />
-                    <Field label="Email" name="email" kind="email" autocomplete="email" error=field_error(value, "email") />
-                    <Field
-                        label="Password"
-                        name="password"
-                        kind="password"
-                        autocomplete="new-password"
-                        hint="8 to 128 characters."
-                        error=field_error(value, "password")
-                    />
-                    <button
-                        type="submit"
-                        class="rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-700 disabled:opacity-60"
-                        disabled=move || action.pending().get()
-                    >
-                        {move || if action.pending().get() { "Creating your account…" } else { "Create account" }}
-                    </button>
-                </div>
-            </ActionForm>
+            <SignUpForm />
             <p class="mt-6 text-slate-700">
                 "Already have an account? " <a href="/account/sign-in" class="font-semibold text-indigo-700 underline">"Sign in"</a>
             </p>
@@ -82,22 +56,45 @@ pub fn SignUpPage() -> impl IntoView {
     }
 }
 
+#[island]
+fn SignUpForm() -> impl IntoView {
+    provide_url_error();
+    let action = ServerAction::<SignUp>::new();
+    let value = Signal::derive(move || action.value().get());
+    view! {
+        <ActionForm action>
+            <div class="mt-6 flex flex-col gap-4">
+                {form_message(value)}
+                <Field label="Name" name="name" autocomplete="name" maxlength=100 error=field_error(value, "name") />
+                <Field label="Email" name="email" kind="email" autocomplete="email" maxlength=254 error=field_error(value, "email") />
+                <Field
+                    label="Password"
+                    name="password"
+                    kind="password"
+                    autocomplete="new-password"
+                    hint="8 to 128 characters."
+                    error=field_error(value, "password")
+                />
+                <SubmitButton pending=action.pending() idle="Create account" busy="Creating your account…" />
+            </div>
+        </ActionForm>
+    }
+}
+
 /// "Sign in" for visitors; the name and a sign-out button for signed-in shoppers.
 #[component]
 pub fn AccountMenu() -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
-    // Signing in or out ends in a client-side navigation: ask again after each one.
-    let location = leptos_router::hooks::use_location();
-    let account = Resource::new(
-        move || (location.pathname.get(), sign_out.version().get()),
-        |_| current_account(),
-    );
+    let account = Resource::new(|| (), |_| current_account());
     view! {
         <Transition fallback=|| view! { <a href="/account/sign-in" class="font-medium text-slate-700">"Sign in"</a> }>
             {move || Suspend::new(async move {
                 match account.await {
                     Ok(Some(account)) => view! {
-                        <span class="hidden text-slate-700 sm:inline">{format!("Hi, {}", account.name.as_str())}</span>
+                        <a href="/account/profile" class="hidden text-slate-700 hover:text-indigo-700 sm:inline">
+                            {format!("Hi, {}", account.name.as_str())}<span class="sr-only">" (your profile)"</span>
+                        </a>
+                        <a href="/account/profile" class="font-medium text-slate-700 hover:text-indigo-700 sm:hidden">"Profile"</a>
                         <a href="/account/orders" class="font-medium text-slate-700 hover:text-indigo-700">"My orders"</a>
                         <ActionForm action=sign_out>
                             <button type="submit" class="font-medium text-slate-700 hover:text-indigo-700">"Sign out"</button>

@@ -1,8 +1,8 @@
 //! Thin server-function adapters over the identity service: read the session cookie, parse,
 //! call, set or clear the cookie, and redirect.
 
-pub use crate::forms::FormOutcome;
-use domain::identity::Account;
+use crate::forms::FormError;
+use domain::identity::{Account, ProfileFields};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -172,30 +172,19 @@ pub async fn current_account() -> Result<Option<Account>, ServerFnError> {
 }
 
 #[server]
-pub async fn sign_up(
-    name: String,
-    email: String,
-    password: String,
-) -> Result<FormOutcome, ServerFnError> {
-    use domain::identity::{IdentityError, SignUp};
+pub async fn sign_up(name: String, email: String, password: String) -> Result<(), FormError> {
+    use domain::identity::SignUp;
     let services = crate::services()?;
-    let form = match SignUp::parse(&name, &email, &password) {
-        Ok(form) => form,
-        Err(errors) => return Ok(FormOutcome::Invalid(errors)),
-    };
+    let form = SignUp::parse(&name, &email, &password).map_err(crate::forms::invalid)?;
     match services.identity.sign_up(form).await {
         Ok((account, token)) => {
             end_previous_session(&services).await;
             web::set_session_cookie(&token);
             web::merge_guest_cart(&services, &account.id).await;
             leptos_axum::redirect("/");
-            Ok(FormOutcome::Invalid(Vec::new()))
+            Ok(())
         }
-        Err(IdentityError::EmailTaken) => Ok(FormOutcome::Invalid(vec![domain::FieldError::new(
-            "email",
-            "An account with this email already exists. Sign in instead?",
-        )])),
-        Err(e) => Err(internal(e)),
+        Err(e) => Err(refusal(e)),
     }
 }
 
@@ -204,8 +193,8 @@ pub async fn sign_in(
     email: String,
     password: String,
     next: Option<String>,
-) -> Result<FormOutcome, ServerFnError> {
-    use domain::identity::{IdentityError, SignIn};
+) -> Result<(), FormError> {
+    use domain::identity::SignIn;
     let services = crate::services()?;
     let attempt = SignIn {
         email,
@@ -217,21 +206,18 @@ pub async fn sign_in(
             end_previous_session(&services).await;
             web::set_session_cookie(&token);
             web::merge_guest_cart(&services, &account.id).await;
-            // Only a path on this site: never an open redirect.
-            let next = next
-                .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-                .unwrap_or_else(|| "/".to_owned());
-            leptos_axum::redirect(&next);
-            Ok(FormOutcome::Invalid(Vec::new()))
+            leptos_axum::redirect(&safe_next(next));
+            Ok(())
         }
-        Err(IdentityError::InvalidCredentials) | Err(IdentityError::Disabled) => Ok(
-            FormOutcome::Refused("The email or password is not right.".into()),
-        ),
-        Err(IdentityError::Throttled { retry_after_secs }) => Ok(FormOutcome::Refused(format!(
-            "Too many attempts. Please wait {retry_after_secs} seconds and try again."
-        ))),
-        Err(e) => Err(internal(e)),
+        Err(e) => Err(refusal(e)),
     }
+}
+
+/// Where to go after signing in: only a path on this site, never an open redirect.
+#[cfg(feature = "ssr")]
+fn safe_next(next: Option<String>) -> String {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .unwrap_or_else(|| "/".to_owned())
 }
 
 #[server]
@@ -243,6 +229,86 @@ pub async fn sign_out() -> Result<(), ServerFnError> {
     Ok(())
 }
 
+/// What the profile page shows: the account's email and its profile as form fields.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ProfilePage {
+    pub email: String,
+    pub fields: ProfileFields,
+}
+
+#[server]
+pub async fn my_profile() -> Result<ProfilePage, ServerFnError> {
+    let services = crate::services()?;
+    let account = web::require_account(&services, "/account/profile").await?;
+    let profile = services
+        .identity
+        .profile(&account.id)
+        .await
+        .map_err(internal)?;
+    Ok(ProfilePage {
+        email: account.email.as_str().to_owned(),
+        fields: profile.fields(),
+    })
+}
+
+#[server]
+#[allow(clippy::too_many_arguments)]
+pub async fn save_profile(
+    name: String,
+    phone: Option<String>,
+    line1: Option<String>,
+    line2: Option<String>,
+    city: Option<String>,
+    postal_code: Option<String>,
+    country: Option<String>,
+) -> Result<(), FormError> {
+    use domain::identity::Profile;
+    let services = crate::services()?;
+    let account = web::require_account(&services, "/account/profile").await?;
+    let fields = ProfileFields {
+        name,
+        phone: phone.unwrap_or_default(),
+        line1: line1.unwrap_or_default(),
+        line2: line2.unwrap_or_default(),
+        city: city.unwrap_or_default(),
+        postal_code: postal_code.unwrap_or_default(),
+        country: country.unwrap_or_default(),
+    };
+    let profile = Profile::parse(&fields).map_err(crate::forms::invalid)?;
+    services
+        .identity
+        .update_profile(&account.id, &profile)
+        .await
+        .map_err(internal)?;
+    leptos_axum::redirect("/account/profile?saved=profile");
+    Ok(())
+}
+
+#[server]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), FormError> {
+    use domain::identity::NewPassword;
+    let services = crate::services()?;
+    let account = web::require_account(&services, "/account/profile").await?;
+    let new = NewPassword::parse(&new_password).map_err(|e| {
+        crate::forms::invalid(vec![domain::FieldError::new("new_password", e.message)])
+    })?;
+    match services
+        .identity
+        .change_password(&account.id, &current_password, &new)
+        .await
+    {
+        Ok(token) => {
+            web::set_session_cookie(&token);
+            leptos_axum::redirect("/account/profile?saved=password");
+            Ok(())
+        }
+        Err(e) => Err(refusal(e)),
+    }
+}
+
 /// Ends the session the request came with (the session id is rotated on sign-in).
 #[cfg(feature = "ssr")]
 async fn end_previous_session(services: &domain::services::Services) {
@@ -250,6 +316,38 @@ async fn end_previous_session(services: &domain::services::Services) {
         if let Err(e) = services.identity.sign_out(&old).await {
             tracing::warn!(error = ?e, "could not end the previous session");
         }
+    }
+}
+
+#[cfg(feature = "ssr")]
+use crate::forms::reject;
+
+/// What a form is told when the identity service refuses, with the response status.
+#[cfg(feature = "ssr")]
+fn refusal(e: domain::identity::IdentityError) -> FormError {
+    use domain::identity::IdentityError;
+    use http::StatusCode;
+    match e {
+        IdentityError::EmailTaken => reject(
+            FormError::field(
+                "email",
+                "An account with this email already exists. Sign in instead?",
+            ),
+            StatusCode::CONFLICT,
+        ),
+        // Unknown email, wrong password and a disabled account read the same, on purpose.
+        IdentityError::InvalidCredentials | IdentityError::Disabled => reject(
+            FormError::Refused("The email or password is not right.".into()),
+            StatusCode::UNAUTHORIZED,
+        ),
+        IdentityError::Throttled { retry_after_secs } => reject(
+            FormError::Refused(format!(
+                "Too many attempts. Please wait {retry_after_secs} seconds and try again."
+            )),
+            StatusCode::TOO_MANY_REQUESTS,
+        ),
+        IdentityError::Invalid(e) => crate::forms::invalid(vec![e]),
+        other => internal(other).into(),
     }
 }
 

@@ -3,8 +3,11 @@
 use super::server_fns::{
     get_checkout, my_order, my_orders, CancelMyOrder, CheckoutDetails, PlaceOrder,
 };
-use crate::forms::{field_error, form_message, Field};
+use crate::forms::{
+    field_error, form_message, provide_url_error, AddressFields, Field, SubmitButton,
+};
 use crate::NotFound;
+use domain::identity::ProfileFields;
 use domain::orders::{Order, OrderStatus};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -27,7 +30,7 @@ pub fn CheckoutPage() -> impl IntoView {
                     Ok(data) if data.cart.lines.is_empty() => view! {
                         <p class="mt-6">"Your cart is empty. " <a href="/" class="font-semibold text-indigo-700 underline">"Browse the shop"</a></p>
                     }.into_any(),
-                    Ok(data) => view! { <CheckoutForm data /> }.into_any(),
+                    Ok(data) => view! { <CheckoutView data /> }.into_any(),
                     Err(e) => view! { <p role="alert" class="mt-4">{e.to_string()} " " <a href="/account/sign-in?next=/checkout" class="underline">"Sign in"</a></p> }.into_any(),
                 }
             })}
@@ -36,36 +39,13 @@ pub fn CheckoutPage() -> impl IntoView {
 }
 
 #[component]
-fn CheckoutForm(data: CheckoutDetails) -> impl IntoView {
-    let action = ServerAction::<PlaceOrder>::new();
-    let value = Signal::derive(move || action.value().get());
+fn CheckoutView(data: CheckoutDetails) -> impl IntoView {
     let totals = data.cart.totals;
     view! {
         <div class="mt-6 grid gap-8 lg:grid-cols-3">
-            <ActionForm action>
-                <div class="flex flex-col gap-4 lg:col-span-2">
-                    {form_message(value)}
-                    <input type="hidden" name="key" value=data.key.clone() />
-                    <p class="text-slate-700">"Order confirmation goes to " <strong>{data.email.clone()}</strong></p>
-                    <fieldset class="flex flex-col gap-4">
-                        <legend class="mb-2 text-lg font-semibold">"Shipping address"</legend>
-                        <Field label="Full name" name="name" autocomplete="name" value=data.name.clone() error=field_error(value, "name") />
-                        <Field label="Address" name="line1" autocomplete="address-line1" error=field_error(value, "line1") />
-                        <Field label="Apartment, suite (optional)" name="line2" autocomplete="address-line2" required=false error=field_error(value, "line2") />
-                        <Field label="City" name="city" autocomplete="address-level2" error=field_error(value, "city") />
-                        <Field label="Postal code" name="postal_code" autocomplete="postal-code" error=field_error(value, "postal_code") />
-                        <Field label="Country" name="country" autocomplete="country-name" error=field_error(value, "country") />
-                    </fieldset>
-                    <p class="text-slate-700">"Payment: pay on delivery. No card details are needed."</p>
-                    <button
-                        type="submit"
-                        class="rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-700 disabled:opacity-60"
-                        disabled=move || action.pending().get()
-                    >
-                        {move || if action.pending().get() { "Placing your order…" } else { "Place order" }}
-                    </button>
-                </div>
-            </ActionForm>
+            <div class="lg:col-span-2">
+                <CheckoutForm key=data.key email=data.email prefill=data.prefill />
+            </div>
             <aside aria-labelledby="checkout-summary" class="h-fit rounded-lg border border-slate-200 bg-white p-4">
                 <h2 id="checkout-summary" class="text-lg font-semibold">"Order summary"</h2>
                 <ul role="list" class="mt-3 flex flex-col gap-2 text-sm">
@@ -82,6 +62,31 @@ fn CheckoutForm(data: CheckoutDetails) -> impl IntoView {
                 </dl>
             </aside>
         </div>
+    }
+}
+
+/// The address form. Its idempotency key makes a double submit, a retry or a refresh place
+/// one order.
+#[island]
+fn CheckoutForm(key: String, email: String, prefill: ProfileFields) -> impl IntoView {
+    provide_url_error();
+    let action = ServerAction::<PlaceOrder>::new();
+    let value = Signal::derive(move || action.value().get());
+    view! {
+        <ActionForm action>
+            <div class="flex flex-col gap-4">
+                {form_message(value)}
+                <input type="hidden" name="key" value=key />
+                <p class="text-slate-700">"Order confirmation goes to " <strong>{email}</strong></p>
+                <fieldset class="flex flex-col gap-4">
+                    <legend class="mb-2 text-lg font-semibold">"Shipping address"</legend>
+                    <Field label="Full name" name="name" autocomplete="name" maxlength=100 value=prefill.name.clone() error=field_error(value, "name") />
+                    <AddressFields prefill value required=true />
+                </fieldset>
+                <p class="text-slate-700">"Payment: pay on delivery. No card details are needed."</p>
+                <SubmitButton pending=action.pending() idle="Place order" busy="Placing your order…" />
+            </div>
+        </ActionForm>
     }
 }
 
@@ -129,10 +134,7 @@ pub fn OrderPage() -> impl IntoView {
     let params = use_params_map();
     let cancel = ServerAction::<CancelMyOrder>::new();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
-    let order = Resource::new(
-        move || (id(), cancel.version().get()),
-        |(id, _)| my_order(id),
-    );
+    let order = Resource::new(id, my_order);
     view! {
         <Suspense fallback=|| view! { <p role="status">"Loading the order…"</p> }>
             {move || Suspend::new(async move {

@@ -1,6 +1,6 @@
 //! Thin adapters over the order service: auth, parse, call, map the error.
 
-use crate::forms::FormOutcome;
+use crate::forms::FormError;
 use domain::cart::CartView;
 use domain::orders::Order;
 use leptos::prelude::*;
@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckoutDetails {
     pub cart: CartView,
-    pub name: String,
+    /// The name and default address from the customer's profile.
+    pub prefill: domain::identity::ProfileFields,
     pub email: String,
     pub key: String,
 }
@@ -36,9 +37,20 @@ pub async fn get_checkout() -> Result<CheckoutDetails, ServerFnError> {
         .view(&domain::cart::CartOwner::Customer(account.id.clone()))
         .await
         .map_err(|e| ServerFnError::new(e.to_string()))?;
+    let prefill = match services.identity.profile(&account.id).await {
+        Ok(profile) => profile.fields(),
+        Err(e) => {
+            // The form still works, only empty: not a reason to refuse the checkout page.
+            tracing::warn!(error = ?e, "could not read the profile for checkout");
+            domain::identity::ProfileFields {
+                name: account.name.as_str().to_owned(),
+                ..Default::default()
+            }
+        }
+    };
     Ok(CheckoutDetails {
         cart,
-        name: account.name.as_str().to_owned(),
+        prefill,
         email: account.email.as_str().to_owned(),
         key: domain::orders::IdempotencyKey::generate()
             .as_str()
@@ -56,8 +68,10 @@ pub async fn place_order(
     city: String,
     postal_code: String,
     country: String,
-) -> Result<FormOutcome, ServerFnError> {
+) -> Result<(), FormError> {
+    use crate::forms::reject;
     use domain::orders::{Checkout, IdempotencyKey, OrderError, ShippingAddress};
+    use http::StatusCode;
     let services = crate::services()?;
     let account = crate::identity::web::require_account(&services, "/checkout").await?;
     let address = ShippingAddress::parse(
@@ -74,7 +88,7 @@ pub async fn place_order(
         (a, k) => {
             let mut errors = a.err().unwrap_or_default();
             errors.extend(k.err());
-            return Ok(FormOutcome::Invalid(errors));
+            return Err(crate::forms::invalid(errors));
         }
     };
     let checkout = Checkout {
@@ -86,7 +100,7 @@ pub async fn place_order(
     match services.orders.place(checkout).await {
         Ok(order) => {
             leptos_axum::redirect(&format!("/account/orders/{}", order.id.as_str()));
-            Ok(FormOutcome::Invalid(Vec::new()))
+            Ok(())
         }
         Err(OrderError::OutOfStock(lines)) => {
             let detail: Vec<String> = lines
@@ -96,16 +110,26 @@ pub async fn place_order(
                     n => format!("{}: only {n} left (you asked for {})", l.name, l.wanted),
                 })
                 .collect();
-            Ok(FormOutcome::Refused(format!(
-                "Nothing was ordered: {}. Please update your cart.",
-                detail.join("; ")
-            )))
+            Err(reject(
+                FormError::Refused(format!(
+                    "Nothing was ordered: {}. Please update your cart.",
+                    detail.join("; ")
+                )),
+                StatusCode::CONFLICT,
+            ))
         }
-        Err(OrderError::EmptyCart) => Ok(FormOutcome::Refused("Your cart is empty.".into())),
-        Err(OrderError::Busy) | Err(OrderError::CartChanged) => Ok(FormOutcome::Refused(
-            "Your cart changed or the shop is busy; nothing was ordered. Please try again.".into(),
+        Err(OrderError::EmptyCart) => Err(reject(
+            FormError::Refused("Your cart is empty.".into()),
+            StatusCode::CONFLICT,
         )),
-        Err(e) => Err(failure(e)),
+        Err(OrderError::Busy) | Err(OrderError::CartChanged) => Err(reject(
+            FormError::Refused(
+                "Your cart changed or the shop is busy; nothing was ordered. Please try again."
+                    .into(),
+            ),
+            StatusCode::CONFLICT,
+        )),
+        Err(e) => Err(failure(e).into()),
     }
 }
 

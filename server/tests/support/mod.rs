@@ -1,0 +1,147 @@
+//! The test application shared by the HTTP tests: the real router over a fresh dynoxide
+//! database with the demo catalog, and requests sent straight into it.
+
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use domain::catalog::demo;
+use domain::services::Services;
+use domain::store::embedded::EmbeddedDynamo;
+use domain::store::{init_tables, Store, StoreEndpoint};
+use server::router::{self, Site};
+use std::path::PathBuf;
+use tower::ServiceExt;
+
+pub const ORIGIN: &str = "https://shop.example";
+
+pub struct TestApp {
+    pub router: Router,
+    pub services: Services,
+    pub db: Option<EmbeddedDynamo>,
+    _site: tempdir::TempSite,
+}
+
+mod tempdir {
+    /// A throwaway site root with one hashed bundle file and its precompressed twin.
+    pub struct TempSite(pub std::path::PathBuf);
+
+    impl TempSite {
+        pub fn new() -> Self {
+            let dir = std::env::temp_dir().join(format!("cloudmart-site-{}", uuid_like()));
+            std::fs::create_dir_all(dir.join("pkg")).unwrap();
+            std::fs::write(dir.join("pkg/cloudmart.abc123.js"), "console.log('hi');").unwrap();
+            std::fs::write(
+                dir.join("pkg/cloudmart.abc123.js.br"),
+                b"\x0b\x08\x80hi\x03",
+            )
+            .unwrap();
+            std::fs::write(dir.join("favicon.svg"), "<svg/>").unwrap();
+            Self(dir)
+        }
+    }
+
+    impl Drop for TempSite {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn uuid_like() -> String {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static N: AtomicU64 = AtomicU64::new(0);
+        format!(
+            "{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        )
+    }
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        let db = EmbeddedDynamo::in_memory().await.unwrap();
+        let store = Store::connect(&StoreEndpoint::Url(db.endpoint().to_owned()), "t-").await;
+        init_tables(&store).await.unwrap();
+        let services = Services::start(store).await.unwrap();
+        demo::seed(&services.catalog).await.unwrap();
+        let site_dir = tempdir::TempSite::new();
+        let site = Site::at(
+            &PathBuf::from(&site_dir.0),
+            "127.0.0.1:3000".parse().unwrap(),
+            "https://shop.example",
+        );
+        Self {
+            router: router::build(services.clone(), site),
+            services,
+            db: Some(db),
+            _site: site_dir,
+        }
+    }
+
+    pub async fn get(&self, uri: &str) -> Page {
+        self.request(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+    }
+
+    pub async fn request(&self, request: Request<Body>) -> Page {
+        let what = format!("{} {}", request.method(), request.uri());
+        let response = tokio::time::timeout(
+            std::time::Duration::from_secs(20),
+            self.router.clone().oneshot(request),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("{what} got no answer in 20 s"))
+        .unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), 8 * 1024 * 1024)
+            .await
+            .unwrap();
+        Page {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+/// A form post as a browser without JavaScript sends it: urlencoded, accepting HTML, from a
+/// page of this site.
+pub fn plain_form_post(path: &str, from_page: &str, body: &str) -> Request<Body> {
+    Request::post(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "text/html,application/xhtml+xml")
+        .header(header::HOST, "shop.example")
+        .header(header::ORIGIN, ORIGIN)
+        .header(header::REFERER, format!("{ORIGIN}{from_page}"))
+        .body(Body::from(body.to_owned()))
+        .unwrap()
+}
+
+/// The same post as an island sends it with JavaScript: it accepts JSON.
+pub fn island_form_post(path: &str, body: &str) -> Request<Body> {
+    Request::post(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .header(header::HOST, "shop.example")
+        .header(header::ORIGIN, ORIGIN)
+        .body(Body::from(body.to_owned()))
+        .unwrap()
+}
