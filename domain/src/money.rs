@@ -103,8 +103,16 @@ impl Money {
 
     /// `$1,234.50`: symbol, thousands separators, always two decimals.
     pub fn format(self) -> String {
-        let whole = self.cents / 100;
-        let fraction = self.cents % 100;
+        Self::format_total(self.cents, self.currency)
+    }
+
+    /// Formats a sum of amounts, which may exceed one amount's bounds or be negative (a
+    /// day's revenue net of refunds): `-$1,234,567.50`.
+    pub fn format_total(cents: i64, currency: Currency) -> String {
+        let sign = if cents < 0 { "-" } else { "" };
+        let cents = cents.unsigned_abs();
+        let whole = cents / 100;
+        let fraction = cents % 100;
         let digits = whole.to_string();
         let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
         for (i, ch) in digits.chars().enumerate() {
@@ -113,7 +121,7 @@ impl Money {
             }
             grouped.push(ch);
         }
-        format!("{}{grouped}.{fraction:02}", self.currency.symbol())
+        format!("{sign}{}{grouped}.{fraction:02}", currency.symbol())
     }
 
     /// The amount as a plain decimal (`1234.50`), as schema.org offers want it.
@@ -131,6 +139,16 @@ impl fmt::Display for Money {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn totals_beyond_one_amount_and_below_zero_are_formatted() {
+        assert_eq!(
+            Money::format_total(123_456_789_050, Currency::Usd),
+            "$1,234,567,890.50"
+        );
+        assert_eq!(Money::format_total(-2_999, Currency::Gbp), "-£29.99");
+        assert_eq!(Money::format_total(0, Currency::Eur), "€0.00");
+    }
 
     fn usd(cents: i64) -> Money {
         Money::new(cents, Currency::Usd).unwrap()

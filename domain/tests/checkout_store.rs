@@ -146,6 +146,11 @@ async fn two_hundred_concurrent_checkouts_sell_exactly_the_stock() {
     }
     assert_eq!(placed, 10);
     assert_eq!(stock_of(&shop, &lamp).await, 0);
+    let today = &shop.orders.sales(1).await.unwrap()[0];
+    assert_eq!(
+        (today.orders, today.revenue_cents),
+        (10, 10 * (2_500 + 499))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -367,4 +372,42 @@ async fn checking_out_an_empty_cart_places_nothing() {
         .await
         .unwrap_err();
     assert!(matches!(err, OrderError::EmptyCart), "{err:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_day_counters_count_placed_orders_net_of_cancellations_and_list_them_newest_first() {
+    let (_db, shop) = shop().await;
+    let kettle = product(&shop.catalog, "Counted Kettle", 6_000, 20).await;
+    let who = customer();
+    let owner = CartOwner::Customer(who.clone());
+    let mut placed = Vec::new();
+    for key in [
+        "day-counter-key-000001",
+        "day-counter-key-000002",
+        "day-counter-key-000003",
+    ] {
+        shop.carts.add(&owner, &kettle.id, q(1)).await.unwrap();
+        placed.push(shop.orders.place(checkout(&who, key)).await.unwrap());
+    }
+    shop.orders
+        .cancel(
+            &placed[1].id,
+            Actor::Customer(who.clone()),
+            "changed my mind",
+        )
+        .await
+        .unwrap();
+
+    let week = shop.orders.sales(7).await.unwrap();
+    assert_eq!(week.len(), 7);
+    assert_eq!((week[0].orders, week[0].revenue_cents), (2, 12_000));
+    assert!(week[1..]
+        .iter()
+        .all(|d| d.orders == 0 && d.revenue_cents == 0));
+    assert!(week[0].day > week[1].day, "newest first");
+
+    let recent = shop.orders.recent(10).await.unwrap();
+    let ids: Vec<_> = recent.iter().map(|o| o.id.clone()).collect();
+    let expected: Vec<_> = placed.iter().rev().map(|o| o.id.clone()).collect();
+    assert_eq!(ids, expected);
 }

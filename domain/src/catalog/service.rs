@@ -153,6 +153,24 @@ impl CatalogService {
     }
 
     /// Every active product, for the sitemap. No I/O.
+    /// Active products at or below the low-stock threshold, fewest first (from the snapshot).
+    pub fn low_stock(&self, limit: usize) -> Vec<Product> {
+        let snapshot = self.snapshot();
+        let mut low: Vec<Product> = snapshot
+            .products()
+            .iter()
+            .filter(|p| p.stock <= super::LOW_STOCK_THRESHOLD)
+            .cloned()
+            .collect();
+        low.sort_by(|a, b| {
+            a.stock
+                .cmp(&b.stock)
+                .then_with(|| a.name.as_str().cmp(b.name.as_str()))
+        });
+        low.truncate(limit);
+        low
+    }
+
     pub fn sitemap(&self) -> Vec<SitemapEntry> {
         let snap = self.snapshot();
         let mut entries: Vec<SitemapEntry> = snap

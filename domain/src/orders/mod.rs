@@ -6,6 +6,8 @@ mod status;
 #[cfg(feature = "ssr")]
 mod error;
 #[cfg(feature = "ssr")]
+pub mod sales;
+#[cfg(feature = "ssr")]
 mod service;
 #[cfg(feature = "ssr")]
 mod table;
@@ -26,6 +28,15 @@ use crate::identity::{Email, UserId};
 use crate::time::Timestamp;
 use crate::{FieldError, Money};
 use serde::{Deserialize, Serialize};
+
+/// One day's net sales.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DaySales {
+    /// `yyyy-mm-dd`, UTC.
+    pub day: String,
+    pub orders: i64,
+    pub revenue_cents: i64,
+}
 
 /// A random (v4) UUID: order ids are not guessable.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

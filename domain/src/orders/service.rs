@@ -3,7 +3,7 @@
 
 use super::table::{self, OrderCursor};
 use super::{
-    pricing, Actor, IdempotencyKey, Order, OrderError, OrderId, OrderLine, OrderStatus,
+    pricing, sales, Actor, IdempotencyKey, Order, OrderError, OrderId, OrderLine, OrderStatus,
     ShippingAddress, ShortLine, StatusChange,
 };
 use crate::cart::{CartOwner, CartService};
@@ -222,6 +222,7 @@ impl OrderService {
                     .build(),
             );
             items.push(bump_version_item(&products)?);
+            items.push(sales::counter_item(&orders, &order, 1)?);
 
             let result = self
                 .store
@@ -300,6 +301,18 @@ impl OrderService {
         Ok(table::page_for_customer(&self.store, customer, after, limit).await?)
     }
 
+    /// Net orders and revenue per day for the last `days` days, newest first.
+    #[tracing::instrument(name = "orders.sales", skip(self))]
+    pub async fn sales(&self, days: u32) -> Result<Vec<super::DaySales>, OrderError> {
+        Ok(sales::last_days(&self.store, Timestamp::now(), days).await?)
+    }
+
+    /// The newest orders in any status, newest first.
+    #[tracing::instrument(name = "orders.recent", skip(self))]
+    pub async fn recent(&self, limit: i32) -> Result<Vec<Order>, OrderError> {
+        Ok(table::recent(&self.store, limit).await?)
+    }
+
     /// Cancels an order and returns its stock, in one transaction that only succeeds while
     /// the order is still in the status it was read in: of many concurrent cancels, one
     /// returns the stock. A customer may cancel only their own pending orders.
@@ -360,6 +373,7 @@ impl OrderService {
             )?);
         }
         items.push(bump_version_item(&products)?);
+        items.push(sales::counter_item(&orders, &order, -1)?);
         for attempt in 0..CONFLICT_RETRIES {
             let result = self
                 .store

@@ -2,10 +2,11 @@
 //! attributes its indexes need; `I#<customer>#<key>` is an idempotency record naming the order
 //! a checkout key placed; `N#<number>` claims a human order number.
 
+use super::OrderStatus;
 use super::{Order, OrderError, OrderId};
 use crate::identity::UserId;
 use crate::store::attr::{s, Item, Reader};
-use crate::store::schema::orders::BY_CUSTOMER;
+use crate::store::schema::orders::{BY_CUSTOMER, BY_STATUS};
 use crate::store::{Store, StoreError};
 
 pub fn order_pk(id: &OrderId) -> String {
@@ -129,4 +130,32 @@ pub async fn page_for_customer(
         None => None,
     };
     Ok((orders, next))
+}
+
+/// The newest `limit` orders in any status: the newest of each status (one query per status
+/// on `by_status`), merged.
+pub async fn recent(store: &Store, limit: i32) -> Result<Vec<Order>, StoreError> {
+    let table = store.tables.orders();
+    let mut orders = Vec::new();
+    for status in OrderStatus::ALL {
+        let out = store
+            .client
+            .query()
+            .table_name(&table)
+            .index_name(BY_STATUS)
+            .key_condition_expression("#status = :s")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":s", s(status.as_str()))
+            .scan_index_forward(false)
+            .limit(limit)
+            .send()
+            .await
+            .map_err(|e| StoreError::call("Query", e))?;
+        for item in out.items() {
+            orders.push(from_item(&table, item)?);
+        }
+    }
+    orders.sort_by_key(|o| std::cmp::Reverse(o.created_at));
+    orders.truncate(limit.max(0) as usize);
+    Ok(orders)
 }
