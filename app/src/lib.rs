@@ -3,6 +3,7 @@
 //! the browser; everything else is plain HTML, so every page works without JavaScript.
 //! Every route renders in `SsrMode::Async`: the page is sent complete, never a fallback.
 
+pub mod admin;
 pub mod cart;
 pub mod catalog;
 mod forms;
@@ -57,6 +58,7 @@ pub fn App() -> impl IntoView {
             <layout::Layout>
                 <Routes fallback=NotFound>
                     <Route path=StaticSegment("") view=catalog::HomePage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("admin") view=admin::AdminOverviewPage ssr=SsrMode::Async />
                     <Route
                         path=(StaticSegment("account"), StaticSegment("sign-in"))
                         view=identity::SignInPage

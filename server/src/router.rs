@@ -78,6 +78,11 @@ fn route_list() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
+/// The path of every page route (`/admin`, `/products/:slug`…), for the access tests.
+pub fn page_paths() -> Vec<String> {
+    route_list().iter().map(|r| r.path().to_owned()).collect()
+}
+
 pub fn build(services: Services, site: Site) -> Router {
     let state = AppState {
         leptos: site.leptos.clone(),

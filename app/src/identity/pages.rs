@@ -95,6 +95,9 @@ pub fn AccountMenu() -> impl IntoView {
                             {format!("Hi, {}", account.name.as_str())}<span class="sr-only">" (your profile)"</span>
                         </a>
                         <a href="/account/profile" class="font-medium text-slate-700 hover:text-indigo-700 sm:hidden">"Profile"</a>
+                        {(account.role == domain::identity::Role::Admin).then(|| view! {
+                            <a href="/admin" class="font-medium text-slate-700 hover:text-indigo-700">"Admin"</a>
+                        })}
                         <a href="/account/orders" class="font-medium text-slate-700 hover:text-indigo-700">"My orders"</a>
                         <ActionForm action=sign_out>
                             <button type="submit" class="font-medium text-slate-700 hover:text-indigo-700">"Sign out"</button>

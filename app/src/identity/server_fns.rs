@@ -59,6 +59,21 @@ pub(crate) mod web {
         }
     }
 
+    /// The signed-in admin. A visitor is sent to sign in and come back; anyone else gets 403.
+    pub async fn require_admin(
+        services: &domain::services::Services,
+        return_to: &str,
+    ) -> Result<domain::identity::Account, ServerFnError> {
+        let account = require_account(services, return_to).await?;
+        if account.role == domain::identity::Role::Admin {
+            return Ok(account);
+        }
+        if let Some(response) = use_context::<ResponseOptions>() {
+            response.set_status(http::StatusCode::FORBIDDEN);
+        }
+        Err(ServerFnError::new("This part of the shop is for admins."))
+    }
+
     /// The visitor's guest cart, from its cookie.
     pub async fn guest_cart() -> Option<CartOwner> {
         CartOwner::guest_from_cookie(&cookie(CART_COOKIE).await?)

@@ -1,0 +1,11 @@
+//! The admin console under `/admin`: for admins only, checked on the server by every page and
+//! every server function (all of which live under [`API_PREFIX`]).
+
+mod pages;
+mod server_fns;
+
+pub use pages::AdminOverviewPage;
+pub use server_fns::{admin_overview, AdminOverview, Overview};
+
+/// Where every admin server function is mounted. The access test finds them all by it.
+pub const API_PREFIX: &str = "/api/admin";

@@ -1,0 +1,144 @@
+//! Who may use the admin console. Every admin server function and page is listed in the access
+//! table below; a test fails when one exists that the table does not list, and each one is
+//! proved to refuse visitors, customers and support agents, and to serve admins.
+
+mod support;
+
+use app::admin::{AdminOverview, API_PREFIX};
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use domain::identity::{Role, SignIn, SignUp, SESSION_COOKIE};
+use leptos::server_fn::ServerFn;
+use std::collections::BTreeSet;
+use support::{TestApp, ORIGIN};
+
+/// Every admin server function.
+fn admin_server_fns() -> Vec<&'static str> {
+    vec![<AdminOverview as ServerFn>::PATH]
+}
+
+/// Every admin page.
+const ADMIN_PAGES: &[&str] = &["/admin"];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_admin_endpoint_is_in_the_access_table() {
+    let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_owned())
+        .filter(|path| path.starts_with(API_PREFIX))
+        .collect();
+    let listed: BTreeSet<String> = admin_server_fns().into_iter().map(str::to_owned).collect();
+    assert_eq!(
+        registered, listed,
+        "admin server functions missing from the table"
+    );
+
+    let pages: BTreeSet<String> = server::router::page_paths()
+        .into_iter()
+        .filter(|p| p == "/admin" || p.starts_with("/admin/"))
+        .collect();
+    let listed: BTreeSet<String> = ADMIN_PAGES.iter().map(|p| p.to_string()).collect();
+    assert_eq!(pages, listed, "admin pages missing from the table");
+}
+
+async fn session_for(app: &TestApp, role: Role) -> String {
+    let email = format!("{}@access.test", role.as_str());
+    let form = SignUp::parse("Access Tester", &email, "access test password").unwrap();
+    app.services
+        .identity
+        .ensure_account(form, role)
+        .await
+        .unwrap();
+    let (_, token) = app
+        .services
+        .identity
+        .sign_in(SignIn {
+            email,
+            password: "access test password".into(),
+            client: None,
+        })
+        .await
+        .unwrap();
+    format!("{SESSION_COOKIE}={}", token.as_str())
+}
+
+fn call(path: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut request = Request::post(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .header(header::HOST, "shop.example")
+        .header(header::ORIGIN, ORIGIN);
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    request.body(Body::empty()).unwrap()
+}
+
+fn visit(path: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut request = Request::get(path)
+        .header(header::HOST, "shop.example")
+        .header(header::ACCEPT, "text/html");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    request.body(Body::empty()).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn visitors_customers_and_support_are_refused_by_every_admin_endpoint_and_admins_served() {
+    let app = TestApp::spawn().await;
+    let customer = session_for(&app, Role::Customer).await;
+    let support = session_for(&app, Role::Support).await;
+    let admin = session_for(&app, Role::Admin).await;
+
+    for path in admin_server_fns() {
+        let anonymous = app.request(call(path, None)).await;
+        assert!(
+            !anonymous.status.is_success(),
+            "{path} anonymous: {}",
+            anonymous.status
+        );
+        for (who, cookie) in [("customer", &customer), ("support", &support)] {
+            let refused = app.request(call(path, Some(cookie))).await;
+            assert_eq!(refused.status, StatusCode::FORBIDDEN, "{path} as {who}");
+            assert!(
+                refused.body.contains("for admins"),
+                "{path} as {who}: {}",
+                refused.body
+            );
+        }
+        let served = app.request(call(path, Some(&admin))).await;
+        assert_eq!(
+            served.status,
+            StatusCode::OK,
+            "{path} as admin: {}",
+            served.body
+        );
+    }
+
+    for page in ADMIN_PAGES {
+        let anonymous = app.request(visit(page, None)).await;
+        assert!(
+            anonymous.status.is_redirection(),
+            "{page} anonymous: {}",
+            anonymous.status
+        );
+        assert!(
+            anonymous
+                .header("location")
+                .starts_with("/account/sign-in?next="),
+            "{page}: {}",
+            anonymous.header("location")
+        );
+        for (who, cookie) in [("customer", &customer), ("support", &support)] {
+            let refused = app.request(visit(page, Some(cookie))).await;
+            assert_eq!(refused.status, StatusCode::FORBIDDEN, "{page} as {who}");
+            assert!(
+                !refused.body.contains("Revenue today"),
+                "{page} as {who} shows data"
+            );
+        }
+        let served = app.request(visit(page, Some(&admin))).await;
+        assert_eq!(served.status, StatusCode::OK, "{page} as admin");
+        assert!(served.body.contains("Revenue today"), "{page} as admin");
+    }
+}
