@@ -411,3 +411,79 @@ async fn the_day_counters_count_placed_orders_net_of_cancellations_and_list_them
     let expected: Vec<_> = placed.iter().rev().map(|o| o.id.clone()).collect();
     assert_eq!(ids, expected);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_move_an_order_only_along_the_status_machine_and_concurrent_moves_apply_once() {
+    let (_db, shop) = shop().await;
+    let shop = Arc::new(shop);
+    let tent = product(&shop.catalog, "Moving Tent", 9_000, 5).await;
+    let who = customer();
+    let staff = Actor::Staff(customer());
+    shop.carts
+        .add(&CartOwner::Customer(who.clone()), &tent.id, q(2))
+        .await
+        .unwrap();
+    let order = shop
+        .orders
+        .place(checkout(&who, "status-machine-key-0001"))
+        .await
+        .unwrap();
+
+    let skipped = shop
+        .orders
+        .advance(&order.id, OrderStatus::Shipped, staff.clone(), "too soon")
+        .await;
+    assert!(matches!(
+        skipped,
+        Err(OrderError::InvalidTransition {
+            from: OrderStatus::Pending,
+            to: OrderStatus::Shipped
+        })
+    ));
+
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let (shop, id, staff) = (shop.clone(), order.id.clone(), staff.clone());
+            tokio::spawn(async move {
+                shop.orders
+                    .advance(&id, OrderStatus::Processing, staff, "picked")
+                    .await
+            })
+        })
+        .collect();
+    let mut moved = 0;
+    for t in tasks {
+        if t.await.unwrap().is_ok() {
+            moved += 1;
+        }
+    }
+    assert_eq!(moved, 1, "one of eight concurrent moves applies");
+
+    let cancelled = shop
+        .orders
+        .advance(
+            &order.id,
+            OrderStatus::Cancelled,
+            staff.clone(),
+            "customer called",
+        )
+        .await
+        .unwrap();
+    assert_eq!(cancelled.status, OrderStatus::Cancelled);
+    let changes: Vec<_> = cancelled.history.iter().map(|c| c.to).collect();
+    assert_eq!(
+        changes,
+        [
+            OrderStatus::Pending,
+            OrderStatus::Processing,
+            OrderStatus::Cancelled
+        ]
+    );
+    assert_eq!(
+        stock_of(&shop, &tent).await,
+        5,
+        "cancelling returned the stock"
+    );
+    let day = &shop.orders.sales(1).await.unwrap()[0];
+    assert_eq!((day.orders, day.revenue_cents), (0, 0));
+}

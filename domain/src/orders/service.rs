@@ -313,6 +313,63 @@ impl OrderService {
         Ok(table::recent(&self.store, limit).await?)
     }
 
+    /// Moves an order to its next status, if the status machine allows it from the status it
+    /// is in. One conditional write on that status: of concurrent moves, one wins. Cancelling
+    /// goes through [`OrderService::cancel`], which returns the stock.
+    #[tracing::instrument(name = "orders.advance", skip_all, fields(order = id.as_str(), to = to.as_str()))]
+    pub async fn advance(
+        &self,
+        id: &OrderId,
+        to: OrderStatus,
+        actor: Actor,
+        reason: &str,
+    ) -> Result<Order, OrderError> {
+        if to == OrderStatus::Cancelled {
+            return self.cancel(id, actor, reason).await;
+        }
+        let mut order = table::get_order(&self.store, id)
+            .await?
+            .ok_or(OrderError::NotFound)?;
+        let from = order.status;
+        if !from.can_become(to) {
+            return Err(OrderError::InvalidTransition { from, to });
+        }
+        order.status = to;
+        order.history.push(StatusChange {
+            to,
+            at: Timestamp::now(),
+            actor,
+            reason: reason.to_owned(),
+        });
+        let result = self
+            .store
+            .client
+            .put_item()
+            .table_name(self.store.tables.orders())
+            .set_item(Some(table::to_item(&order)?))
+            .condition_expression("#status = :from")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":from", s(from.as_str()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(order),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                let now = table::get_order(&self.store, id)
+                    .await?
+                    .ok_or(OrderError::NotFound)?;
+                Err(OrderError::InvalidTransition {
+                    from: now.status,
+                    to,
+                })
+            }
+            Err(e) => Err(StoreError::call("PutItem", e).into()),
+        }
+    }
+
     /// Cancels an order and returns its stock, in one transaction that only succeeds while
     /// the order is still in the status it was read in: of many concurrent cancels, one
     /// returns the stock. A customer may cancel only their own pending orders.
