@@ -60,6 +60,16 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=catalog::HomePage ssr=SsrMode::Async />
                     <Route path=StaticSegment("admin") view=admin::AdminOverviewPage ssr=SsrMode::Async />
                     <Route
+                        path=(StaticSegment("admin"), StaticSegment("orders"))
+                        view=admin::AdminOrderListPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("orders"), ParamSegment("id"))
+                        view=admin::AdminOrderPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=(StaticSegment("account"), StaticSegment("sign-in"))
                         view=identity::SignInPage
                         ssr=SsrMode::Async

@@ -4,8 +4,10 @@
 mod pages;
 mod server_fns;
 
-pub use pages::AdminOverviewPage;
-pub use server_fns::{admin_overview, AdminOverview, Overview};
+pub use pages::{AdminOrderListPage, AdminOrderPage, AdminOverviewPage};
+pub use server_fns::{
+    admin_overview, AdminMoveOrder, AdminOrder, AdminOrders, AdminOverview, Overview,
+};
 
 /// Where every admin server function is mounted. The access test finds them all by it.
 pub const API_PREFIX: &str = "/api/admin";

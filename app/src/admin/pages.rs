@@ -1,9 +1,12 @@
 //! `/admin`: today and the last 7 days, low stock, recent orders.
 
-use super::server_fns::{admin_overview, Overview};
+use super::server_fns::{admin_order, admin_orders, admin_overview, AdminMoveOrder, Overview};
+use crate::orders::{OrderContents, ShippingTo};
+use domain::orders::{Order, OrderStatus};
 use domain::{Currency, Money};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// The shop sells in one currency; the demo catalog's.
 const SHOP_CURRENCY: Currency = Currency::Usd;
@@ -17,6 +20,7 @@ fn AdminFrame(children: Children) -> impl IntoView {
             <nav aria-label="Admin" class="flex flex-wrap items-center gap-4 border-b border-slate-200 pb-3">
                 <span class="text-lg font-bold">"Admin"</span>
                 <a href="/admin" class="font-medium text-indigo-700 underline">"Overview"</a>
+                <a href="/admin/orders" class="font-medium text-indigo-700 underline">"Orders"</a>
             </nav>
             {children()}
         </div>
@@ -86,30 +90,153 @@ fn OverviewView(o: Overview) -> impl IntoView {
                 {if o.recent.is_empty() {
                     view! { <p class="mt-2 text-slate-600">"No orders yet."</p> }.into_any()
                 } else {
-                    view! {
-                        <table class="mt-2 w-full border-collapse text-sm">
-                            <thead>
-                                <tr class="text-left text-slate-600">
-                                    <th scope="col" class="py-1">"Order"</th>
-                                    <th scope="col">"Placed"</th>
-                                    <th scope="col">"Status"</th>
-                                    <th scope="col" class="text-right">"Total"</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {o.recent.iter().map(|order| view! {
-                                    <tr class="border-t border-slate-200">
-                                        <td class="py-1 font-medium">{order.number.clone()}</td>
-                                        <td>{order.created_at.date_utc()}</td>
-                                        <td>{order.status.label()}</td>
-                                        <td class="text-right">{order.totals.total.format()}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    }.into_any()
+                    view! { <OrderTable orders=o.recent.clone() /> }.into_any()
                 }}
             </section>
+        </div>
+    }
+}
+
+/// `/admin/orders?status=…`: one status at a time, newest first, paged through `by_status`.
+#[component]
+pub fn AdminOrderListPage() -> impl IntoView {
+    let query = use_query_map();
+    let (status, after) = query.with_untracked(|q| (q.get("status"), q.get("after")));
+    let list = Resource::new(
+        move || (),
+        move |_| admin_orders(status.clone(), after.clone()),
+    );
+    view! {
+        <Title text="Orders · Admin" />
+        <AdminFrame>
+            <h1 class="text-2xl font-bold">"Orders"</h1>
+            <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Ok(list) => {
+                            let current = list.status;
+                            view! {
+                                <nav aria-label="Order status" class="flex flex-wrap gap-2">
+                                    {OrderStatus::ALL.into_iter().map(|s| view! {
+                                        <a
+                                            href=format!("/admin/orders?status={}", s.as_str())
+                                            aria-current=(s == current).then_some("page")
+                                            class="rounded-full border border-slate-300 px-3 py-1 text-sm aria-[current=page]:bg-indigo-600 aria-[current=page]:text-white"
+                                        >
+                                            {s.label()}
+                                        </a>
+                                    }).collect_view()}
+                                </nav>
+                                {if list.orders.is_empty() {
+                                    view! { <p class="text-slate-600">{format!("No {} orders.", current.label().to_lowercase())}</p> }.into_any()
+                                } else {
+                                    view! { <OrderTable orders=list.orders /> }.into_any()
+                                }}
+                                {list.next.map(|next| view! {
+                                    <p><a href=format!("/admin/orders?status={}&after={next}", current.as_str()) rel="next" class="font-semibold text-indigo-700 underline">"Older orders"</a></p>
+                                })}
+                            }.into_any()
+                        }
+                        Err(e) => view! { <p role="alert" class="text-rose-800">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </AdminFrame>
+    }
+}
+
+#[component]
+fn OrderTable(orders: Vec<Order>) -> impl IntoView {
+    view! {
+        <table class="mt-2 w-full border-collapse text-sm">
+            <thead>
+                <tr class="text-left text-slate-600">
+                    <th scope="col" class="py-1">"Order"</th>
+                    <th scope="col">"Placed"</th>
+                    <th scope="col">"Customer"</th>
+                    <th scope="col">"Status"</th>
+                    <th scope="col" class="text-right">"Total"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {orders.into_iter().map(|o| view! {
+                    <tr class="border-t border-slate-200">
+                        <td class="py-1"><a href=format!("/admin/orders/{}", o.id.as_str()) class="font-medium text-indigo-700 underline">{o.number.clone()}</a></td>
+                        <td>{o.created_at.date_utc()}</td>
+                        <td>{o.email.as_str().to_owned()}</td>
+                        <td>{o.status.label()}</td>
+                        <td class="text-right">{o.totals.total.format()}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// `/admin/orders/{id}`: the order, its customer and history, and the moves allowed from its
+/// status.
+#[component]
+pub fn AdminOrderPage() -> impl IntoView {
+    let id = use_params_map().with_untracked(|p| p.get("id").unwrap_or_default());
+    let order = Resource::new(move || (), move |_| admin_order(id.clone()));
+    let moving = ServerAction::<AdminMoveOrder>::new();
+    let refusal = move || {
+        let e = moving.value().get()?.err()?;
+        Some(
+            view! { <p role="alert" class="rounded-md border border-rose-200 bg-rose-50 p-3 text-rose-900">{e.to_string()}</p> },
+        )
+    };
+    view! {
+        <AdminFrame>
+            {refusal}
+            <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match order.await {
+                        Ok(Some(order)) => view! { <AdminOrderView order moving /> }.into_any(),
+                        Ok(None) => view! { <crate::NotFound /> }.into_any(),
+                        Err(e) => view! { <p role="alert" class="text-rose-800">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </AdminFrame>
+    }
+}
+
+#[component]
+fn AdminOrderView(order: Order, moving: ServerAction<AdminMoveOrder>) -> impl IntoView {
+    let title = format!("Order {}", order.number);
+    let id = order.id.as_str().to_owned();
+    view! {
+        <Title text=format!("{title} · Admin") />
+        <h1 class="text-2xl font-bold">{title}</h1>
+        <p class="text-slate-700">
+            {format!("Placed on {} by {} · ", order.created_at.date_utc(), order.email.as_str())}
+            <strong data-testid="order-status">{order.status.label()}</strong>
+        </p>
+        <div class="grid gap-8 lg:grid-cols-3">
+            <OrderContents order=order.clone() />
+            <aside class="flex flex-col gap-4">
+                <ShippingTo order=order.clone() />
+                {order.status.next().iter().map(|to| {
+                    let label = match to {
+                        OrderStatus::Cancelled => "Cancel order".to_owned(),
+                        other => format!("Mark as {}", other.label().to_lowercase()),
+                    };
+                    let reason_id = format!("reason-{}", to.as_str());
+                    let id = id.clone();
+                    view! {
+                        <ActionForm action=moving>
+                            <div class="flex flex-col gap-2 rounded-lg border border-slate-200 bg-white p-4">
+                                <input type="hidden" name="id" value=id />
+                                <input type="hidden" name="to" value=to.as_str() />
+                                <label for=reason_id.clone() class="text-sm font-medium">{format!("Note for “{label}” (optional)")}</label>
+                                <input id=reason_id name="reason" maxlength="200" class="rounded-md border border-slate-300 px-2 py-1" />
+                                <button type="submit" class="rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-700">{label}</button>
+                            </div>
+                        </ActionForm>
+                    }
+                }).collect_view()}
+            </aside>
         </div>
     }
 }

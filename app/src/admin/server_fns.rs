@@ -28,3 +28,110 @@ pub async fn admin_overview() -> Result<Overview, ServerFnError> {
         recent: services.orders.recent(10).await.map_err(failure)?,
     })
 }
+
+/// One page of the admin's order list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderList {
+    pub status: domain::orders::OrderStatus,
+    pub orders: Vec<Order>,
+    pub next: Option<String>,
+}
+
+#[cfg(feature = "ssr")]
+fn order_failure(e: domain::orders::OrderError) -> ServerFnError {
+    tracing::error!(error = ?e, "admin order request failed");
+    ServerFnError::new("The orders could not be loaded. Please try again.")
+}
+
+/// Orders in one status (pending when the status is unknown), newest first.
+#[server(prefix = "/api/admin")]
+pub async fn admin_orders(
+    status: Option<String>,
+    after: Option<String>,
+) -> Result<OrderList, ServerFnError> {
+    use domain::orders::{OrderCursor, OrderStatus};
+    let services = crate::services()?;
+    crate::identity::web::require_admin(&services, "/admin/orders").await?;
+    let status = status
+        .and_then(|s| OrderStatus::parse(&s).ok())
+        .unwrap_or(OrderStatus::Pending);
+    let after = after.as_deref().and_then(OrderCursor::parse);
+    let (orders, next) = services
+        .orders
+        .page_with_status(status, after.as_ref(), 25)
+        .await
+        .map_err(order_failure)?;
+    Ok(OrderList {
+        status,
+        orders,
+        next: next.map(|c| c.encode()),
+    })
+}
+
+/// Any order, for the admin; `None` when there is none with this id.
+#[server(prefix = "/api/admin")]
+pub async fn admin_order(id: String) -> Result<Option<Order>, ServerFnError> {
+    use domain::orders::{OrderError, OrderId};
+    let services = crate::services()?;
+    crate::identity::web::require_admin(&services, "/admin/orders").await?;
+    let Ok(id) = OrderId::parse(&id) else {
+        return Ok(None);
+    };
+    match services.orders.get(&id).await {
+        Ok(order) => Ok(Some(order)),
+        Err(OrderError::NotFound) => Ok(None),
+        Err(e) => Err(order_failure(e)),
+    }
+}
+
+/// Moves an order to a status the status machine allows; cancelling returns the stock.
+#[server(prefix = "/api/admin")]
+pub async fn admin_move_order(
+    id: String,
+    to: String,
+    reason: Option<String>,
+) -> Result<(), crate::forms::FormError> {
+    use crate::forms::{invalid, reject, FormError};
+    use domain::orders::{Actor, OrderError, OrderId, OrderStatus};
+    use domain::FieldError;
+    let services = crate::services()?;
+    let admin = crate::identity::web::require_admin(&services, "/admin/orders").await?;
+    let id = OrderId::parse(&id).map_err(|e| invalid(vec![e]))?;
+    let to = OrderStatus::parse(&to).map_err(|e| invalid(vec![e]))?;
+    let reason = reason.unwrap_or_default();
+    let reason = reason.trim();
+    if reason.chars().count() > 200 || reason.chars().any(char::is_control) {
+        return Err(invalid(vec![FieldError::new(
+            "reason",
+            "must be at most 200 characters of text",
+        )]));
+    }
+    let reason = if reason.is_empty() {
+        format!("Marked {} by staff", to.label().to_lowercase())
+    } else {
+        reason.to_owned()
+    };
+    match services
+        .orders
+        .advance(&id, to, Actor::Staff(admin.id), &reason)
+        .await
+    {
+        Ok(_) => {
+            leptos_axum::redirect(&format!("/admin/orders/{}", id.as_str()));
+            Ok(())
+        }
+        Err(OrderError::InvalidTransition { from, to }) => Err(reject(
+            FormError::Refused(format!(
+                "This order is {} now, so it cannot become {}.",
+                from.label(),
+                to.label()
+            )),
+            http::StatusCode::CONFLICT,
+        )),
+        Err(OrderError::NotFound) => Err(reject(
+            FormError::Refused("There is no such order.".into()),
+            http::StatusCode::NOT_FOUND,
+        )),
+        Err(e) => Err(order_failure(e).into()),
+    }
+}

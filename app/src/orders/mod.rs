@@ -3,4 +3,4 @@
 mod pages;
 mod server_fns;
 
-pub use pages::{CheckoutPage, MyOrdersPage, OrderPage};
+pub use pages::{CheckoutPage, MyOrdersPage, OrderContents, OrderPage, ShippingTo};

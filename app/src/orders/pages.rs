@@ -151,7 +151,6 @@ pub fn OrderPage() -> impl IntoView {
 #[component]
 fn OrderView(order: Order, cancel: ServerAction<CancelMyOrder>) -> impl IntoView {
     let title = format!("Order {}", order.number);
-    let a = order.address.clone();
     view! {
         <Title text=title.clone() />
         <Meta name="robots" content="noindex" />
@@ -159,38 +158,9 @@ fn OrderView(order: Order, cancel: ServerAction<CancelMyOrder>) -> impl IntoView
         <h1 class="mt-2 text-2xl font-bold">{title}</h1>
         <p class="mt-1 text-slate-700">{format!("Placed on {} · ", date(&order))} <strong data-testid="order-status">{order.status.label()}</strong></p>
         <div class="mt-6 grid gap-8 lg:grid-cols-3">
-            <section aria-labelledby="lines-title" class="lg:col-span-2">
-                <h2 id="lines-title" class="text-lg font-semibold">"Items"</h2>
-                <ul role="list" class="mt-2 flex flex-col gap-2">
-                    {order.lines.iter().map(|l| view! {
-                        <li class="flex justify-between gap-2 rounded border border-slate-200 bg-white p-3">
-                            <a href=format!("/products/{}", l.slug.as_str()) class="hover:text-indigo-700">{format!("{} × {}", l.name, l.quantity.get())}</a>
-                            <span>{l.line_total.format()}</span>
-                        </li>
-                    }).collect_view()}
-                </ul>
-                <dl class="mt-3 flex flex-col gap-1">
-                    <div class="flex justify-between"><dt>"Subtotal"</dt><dd>{order.totals.subtotal.format()}</dd></div>
-                    <div class="flex justify-between"><dt>"Shipping"</dt><dd>{order.totals.shipping.format()}</dd></div>
-                    <div class="flex justify-between font-bold"><dt>"Total"</dt><dd>{order.totals.total.format()}</dd></div>
-                </dl>
-                <h2 class="mt-6 text-lg font-semibold">"History"</h2>
-                <ol class="mt-2 flex flex-col gap-1 text-sm">
-                    {order.history.iter().map(|c| view! {
-                        <li>{format!("{} — {}: {}", c.at.date_utc(), c.to.label(), c.reason)}</li>
-                    }).collect_view()}
-                </ol>
-            </section>
+            <OrderContents order=order.clone() />
             <aside class="flex flex-col gap-4">
-                <section aria-labelledby="address-title" class="rounded-lg border border-slate-200 bg-white p-4">
-                    <h2 id="address-title" class="font-semibold">"Shipping to"</h2>
-                    <address class="mt-1 not-italic text-slate-700">
-                        {a.name.as_str().to_owned()}<br />{a.line1}<br />
-                        {(!a.line2.is_empty()).then(|| view! { {a.line2.clone()}<br /> })}
-                        {format!("{} {}", a.postal_code, a.city)}<br />{a.country}
-                    </address>
-                    <p class="mt-2 text-sm text-slate-600">{order.payment.clone()}</p>
-                </section>
+                <ShippingTo order=order.clone() />
                 {(order.status == OrderStatus::Pending).then(|| view! {
                     <ActionForm action=cancel>
                         <input type="hidden" name="id" value=order.id.as_str().to_owned() />
@@ -202,5 +172,52 @@ fn OrderView(order: Order, cancel: ServerAction<CancelMyOrder>) -> impl IntoView
                 })}
             </aside>
         </div>
+    }
+}
+
+/// An order's items, totals and status history: the main column of its page, for the
+/// customer and for staff.
+#[component]
+pub fn OrderContents(order: Order) -> impl IntoView {
+    view! {
+        <section aria-labelledby="lines-title" class="lg:col-span-2">
+            <h2 id="lines-title" class="text-lg font-semibold">"Items"</h2>
+            <ul role="list" class="mt-2 flex flex-col gap-2">
+                {order.lines.iter().map(|l| view! {
+                    <li class="flex justify-between gap-2 rounded border border-slate-200 bg-white p-3">
+                        <a href=format!("/products/{}", l.slug.as_str()) class="hover:text-indigo-700">{format!("{} × {}", l.name, l.quantity.get())}</a>
+                        <span>{l.line_total.format()}</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+            <dl class="mt-3 flex flex-col gap-1">
+                <div class="flex justify-between"><dt>"Subtotal"</dt><dd>{order.totals.subtotal.format()}</dd></div>
+                <div class="flex justify-between"><dt>"Shipping"</dt><dd>{order.totals.shipping.format()}</dd></div>
+                <div class="flex justify-between font-bold"><dt>"Total"</dt><dd>{order.totals.total.format()}</dd></div>
+            </dl>
+            <h2 class="mt-6 text-lg font-semibold">"History"</h2>
+            <ol class="mt-2 flex flex-col gap-1 text-sm">
+                {order.history.iter().map(|c| view! {
+                    <li>{format!("{} — {}: {}", c.at.date_utc(), c.to.label(), c.reason)}</li>
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+/// Where an order goes, and how it is paid.
+#[component]
+pub fn ShippingTo(order: Order) -> impl IntoView {
+    let a = order.address;
+    view! {
+        <section aria-labelledby="address-title" class="rounded-lg border border-slate-200 bg-white p-4">
+            <h2 id="address-title" class="font-semibold">"Shipping to"</h2>
+            <address class="mt-1 not-italic text-slate-700">
+                {a.name.as_str().to_owned()}<br />{a.line1}<br />
+                {(!a.line2.is_empty()).then(|| view! { {a.line2.clone()}<br /> })}
+                {format!("{} {}", a.postal_code, a.city)}<br />{a.country}
+            </address>
+            <p class="mt-2 text-sm text-slate-600">{order.payment.clone()}</p>
+        </section>
     }
 }

@@ -301,6 +301,24 @@ impl OrderService {
         Ok(table::page_for_customer(&self.store, customer, after, limit).await?)
     }
 
+    /// Orders in one status, newest first, one page at a time.
+    #[tracing::instrument(name = "orders.page_with_status", skip(self, after))]
+    pub async fn page_with_status(
+        &self,
+        status: OrderStatus,
+        after: Option<&OrderCursor>,
+        limit: i32,
+    ) -> Result<(Vec<Order>, Option<OrderCursor>), OrderError> {
+        Ok(table::page_with_status(&self.store, status, after, limit).await?)
+    }
+
+    /// Any order, for staff.
+    pub async fn get(&self, id: &OrderId) -> Result<Order, OrderError> {
+        table::get_order(&self.store, id)
+            .await?
+            .ok_or(OrderError::NotFound)
+    }
+
     /// Net orders and revenue per day for the last `days` days, newest first.
     #[tracing::instrument(name = "orders.sales", skip(self))]
     pub async fn sales(&self, days: u32) -> Result<Vec<super::DaySales>, OrderError> {

@@ -94,21 +94,52 @@ pub async fn page_for_customer(
     after: Option<&OrderCursor>,
     limit: i32,
 ) -> Result<(Vec<Order>, Option<OrderCursor>), StoreError> {
+    page_by_index(
+        store,
+        BY_CUSTOMER,
+        "customer_id",
+        customer.as_str(),
+        after,
+        limit,
+    )
+    .await
+}
+
+/// Orders in one status, newest first, one page at a time: the admin's order lists.
+pub async fn page_with_status(
+    store: &Store,
+    status: OrderStatus,
+    after: Option<&OrderCursor>,
+    limit: i32,
+) -> Result<(Vec<Order>, Option<OrderCursor>), StoreError> {
+    page_by_index(store, BY_STATUS, "status", status.as_str(), after, limit).await
+}
+
+/// One page of an index keyed by `key = value` and sorted by `created_sk`, newest first.
+async fn page_by_index(
+    store: &Store,
+    index: &str,
+    key: &str,
+    value: &str,
+    after: Option<&OrderCursor>,
+    limit: i32,
+) -> Result<(Vec<Order>, Option<OrderCursor>), StoreError> {
     let table = store.tables.orders();
     let mut query = store
         .client
         .query()
         .table_name(&table)
-        .index_name(BY_CUSTOMER)
-        .key_condition_expression("customer_id = :c")
-        .expression_attribute_values(":c", s(customer.as_str()))
+        .index_name(index)
+        .key_condition_expression("#key = :value")
+        .expression_attribute_names("#key", key)
+        .expression_attribute_values(":value", s(value))
         .scan_index_forward(false)
         .limit(limit);
     if let Some(c) = after {
         query = query
             .exclusive_start_key("pk", s(&c.pk))
             .exclusive_start_key("created_sk", s(&c.created_sk))
-            .exclusive_start_key("customer_id", s(customer.as_str()));
+            .exclusive_start_key(key, s(value));
     }
     let out = query
         .send()
