@@ -18,14 +18,10 @@ pub struct Overview {
 pub async fn admin_overview() -> Result<Overview, ServerFnError> {
     let services = crate::services()?;
     crate::identity::web::require_admin(&services, "/admin").await?;
-    let failure = |e: domain::orders::OrderError| {
-        tracing::error!(error = ?e, "admin overview failed");
-        ServerFnError::new("The overview could not be loaded. Please try again.")
-    };
     Ok(Overview {
-        days: services.orders.sales(7).await.map_err(failure)?,
+        days: services.orders.sales(7).await.map_err(order_failure)?,
         low_stock: services.catalog.low_stock(10),
-        recent: services.orders.recent(10).await.map_err(failure)?,
+        recent: services.orders.recent(10).await.map_err(order_failure)?,
     })
 }
 

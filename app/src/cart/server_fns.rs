@@ -49,11 +49,10 @@ fn parse_product(product_id: &str) -> Result<domain::catalog::ProductId, FormErr
 pub async fn get_cart() -> Result<CartView, ServerFnError> {
     let services = crate::services()?;
     match crate::identity::web::cart_owner(&services, false).await? {
-        Some(owner) => services
-            .carts
-            .view(&owner)
-            .await
-            .map_err(|e| ServerFnError::new(cart_failure(e).to_string())),
+        Some(owner) => services.carts.view(&owner).await.map_err(|e| {
+            tracing::error!(error = ?e, "reading the cart failed");
+            ServerFnError::new("Your cart could not be loaded. Please try again.")
+        }),
         None => Ok(services.carts.price(&Default::default())),
     }
 }

@@ -18,11 +18,14 @@ fn hasher() -> Result<Argon2<'static>, IdentityError> {
 
 /// The PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`) to store.
 pub async fn hash(password: &NewPassword) -> Result<String, IdentityError> {
-    let password = password.clone();
+    hash_secret(password.expose().to_owned()).await
+}
+
+async fn hash_secret(secret: String) -> Result<String, IdentityError> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         hasher()?
-            .hash_password(password.expose().as_bytes(), &salt)
+            .hash_password(secret.as_bytes(), &salt)
             .map(|h| h.to_string())
             .map_err(|e| IdentityError::Hashing(e.to_string()))
     })
@@ -47,16 +50,14 @@ pub async fn verify(candidate: &str, stored: &str) -> Result<bool, IdentityError
 }
 
 /// A valid hash of a random password, verified against for unknown emails so that a sign-in
-/// takes as long whether or not the account exists.
-pub async fn decoy_hash() -> &'static str {
+/// takes as long whether or not the account exists. A failure is returned, not remembered:
+/// the next sign-in tries again.
+pub async fn decoy_hash() -> Result<&'static str, IdentityError> {
     static DECOY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
     DECOY
-        .get_or_init(|| async {
-            let random = crate::identity::SessionToken::generate();
-            let password = NewPassword::parse(random.as_str()).expect("64 hex characters");
-            hash(&password).await.unwrap_or_default()
-        })
+        .get_or_try_init(|| hash_secret(hex::encode(crate::random::bytes::<32>())))
         .await
+        .map(String::as_str)
 }
 
 #[cfg(test)]

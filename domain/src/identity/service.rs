@@ -110,7 +110,7 @@ impl IdentityService {
         };
         let stored_hash = match &user {
             Some(u) => u.password_hash.as_str(),
-            None => password::decoy_hash().await,
+            None => password::decoy_hash().await?,
         };
         let matches = password::verify(&attempt.password, stored_hash).await?;
         match user {

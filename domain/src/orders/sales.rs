@@ -7,10 +7,11 @@
 //! checkout's conflict retries absorb the contention.
 
 use super::{DaySales, Order};
-use crate::store::attr::{n, s, Reader};
+use crate::store::attr::{n, s, Item, Reader};
 use crate::store::{Store, StoreError};
 use crate::time::Timestamp;
-use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, TransactWriteItem, Update};
+use std::collections::HashMap;
 
 fn day_pk(day: &str) -> String {
     format!("D#{day}")
@@ -37,32 +38,64 @@ pub fn counter_item(
 }
 
 /// The `days` days up to and including `today`, newest first, with zeros for days without
-/// orders.
+/// orders. One `BatchGetItem` (repeated only for keys DynamoDB leaves unprocessed).
 pub async fn last_days(
     store: &Store,
     today: Timestamp,
     days: u32,
 ) -> Result<Vec<DaySales>, StoreError> {
     let table = store.tables.orders();
-    let mut out = Vec::with_capacity(days as usize);
-    for back in 0..i64::from(days) {
-        let day = Timestamp(today.millis() - back * 86_400_000).date_utc();
-        let sales = match store.get_by_pk(&table, day_pk(&day)).await? {
-            Some(item) => {
-                let r = Reader::new(&table, &item);
-                DaySales {
-                    orders: r.number("orders")?,
-                    revenue_cents: r.number("revenue_cents")?,
-                    day,
-                }
+    let wanted: Vec<String> = (0..i64::from(days))
+        .map(|back| Timestamp(today.millis() - back * 86_400_000).date_utc())
+        .collect();
+    let mut keys = KeysAndAttributes::builder()
+        .set_keys(Some(
+            wanted
+                .iter()
+                .map(|day| Item::from([("pk".to_owned(), s(day_pk(day)))]))
+                .collect(),
+        ))
+        .build()?;
+    let mut found: HashMap<String, Item> = HashMap::new();
+    loop {
+        let out = store
+            .client
+            .batch_get_item()
+            .request_items(&table, keys)
+            .send()
+            .await
+            .map_err(|e| StoreError::call("BatchGetItem", e))?;
+        for item in out
+            .responses
+            .unwrap_or_default()
+            .remove(&table)
+            .unwrap_or_default()
+        {
+            if let Some(AttributeValue::S(pk)) = item.get("pk") {
+                found.insert(pk.clone(), item);
             }
-            None => DaySales {
-                day,
-                orders: 0,
-                revenue_cents: 0,
-            },
-        };
-        out.push(sales);
+        }
+        match out.unprocessed_keys.unwrap_or_default().remove(&table) {
+            Some(rest) if !rest.keys().is_empty() => keys = rest,
+            _ => break,
+        }
     }
-    Ok(out)
+    wanted
+        .into_iter()
+        .map(|day| {
+            let Some(item) = found.get(&day_pk(&day)) else {
+                return Ok(DaySales {
+                    day,
+                    orders: 0,
+                    revenue_cents: 0,
+                });
+            };
+            let r = Reader::new(&table, item);
+            Ok(DaySales {
+                orders: r.number("orders")?,
+                revenue_cents: r.number("revenue_cents")?,
+                day,
+            })
+        })
+        .collect()
 }
