@@ -6,6 +6,7 @@
 //! their DynamoDB adapters.
 
 pub mod address;
+pub mod audit;
 pub mod cart;
 pub mod catalog;
 pub mod field_error;

@@ -97,7 +97,7 @@ async fn updating_a_product_that_does_not_exist_creates_nothing() {
     let catalog = CatalogService::load(store.clone()).await.unwrap();
     let id = domain::catalog::ProductId::parse("01936b2e-7c4a-7b3e-9f1d-2a4b6c8d0e1f").unwrap();
     let err = catalog
-        .set_status(&id, ProductStatus::Archived)
+        .set_status(&staff(), &id, ProductStatus::Archived)
         .await
         .unwrap_err();
     assert!(matches!(err, CatalogError::NotFound), "{err:?}");
@@ -211,7 +211,7 @@ async fn an_archived_product_leaves_the_storefront_at_once_and_other_replicas_af
     let before = catalog.generation();
 
     catalog
-        .set_status(&tent.product.id, ProductStatus::Archived)
+        .set_status(&staff(), &tent.product.id, ProductStatus::Archived)
         .await
         .unwrap();
 
@@ -262,4 +262,12 @@ async fn the_embedded_store_keeps_its_data_across_restarts_and_seeds_only_once()
         db.stop().await;
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// An admin to attribute test changes to.
+fn staff() -> domain::audit::Staff {
+    domain::audit::Staff {
+        id: domain::identity::UserId::generate(),
+        email: domain::identity::Email::parse("admin@cloudmart.test").unwrap(),
+    }
 }

@@ -329,7 +329,7 @@ async fn a_cart_caps_quantities_by_stock_and_flags_changed_prices_and_sold_out_l
     assert_eq!(view.count, 4);
 
     shop.catalog
-        .set_status(&bottle.id, ProductStatus::Archived)
+        .set_status(&staff(), &bottle.id, ProductStatus::Archived)
         .await
         .unwrap();
     let view = shop.carts.view(&guest).await.unwrap();
@@ -486,4 +486,12 @@ async fn staff_move_an_order_only_along_the_status_machine_and_concurrent_moves_
     );
     let day = &shop.orders.sales(1).await.unwrap()[0];
     assert_eq!((day.orders, day.revenue_cents), (0, 0));
+}
+
+/// An admin to attribute test changes to.
+fn staff() -> domain::audit::Staff {
+    domain::audit::Staff {
+        id: domain::identity::UserId::generate(),
+        email: domain::identity::Email::parse("admin@cloudmart.test").unwrap(),
+    }
 }

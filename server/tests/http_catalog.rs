@@ -151,7 +151,7 @@ async fn the_sitemap_lists_active_products_only() {
         .product;
     app.services
         .catalog
-        .set_status(&tent.id, ProductStatus::Archived)
+        .set_status(&staff(), &tent.id, ProductStatus::Archived)
         .await
         .unwrap();
     let sitemap = app.get("/sitemap.xml").await;
@@ -207,7 +207,7 @@ async fn anonymous_pages_come_from_the_page_cache_until_the_catalog_changes() {
         .product;
     app.services
         .catalog
-        .set_status(&book.id, ProductStatus::Archived)
+        .set_status(&staff(), &book.id, ProductStatus::Archived)
         .await
         .unwrap();
 
@@ -348,4 +348,12 @@ async fn a_cached_page_is_served_gzipped_to_clients_that_accept_it() {
     assert_eq!(gzipped.header("vary"), "accept-encoding");
     assert!(plain.body.starts_with("<!DOCTYPE html>"));
     assert!(gzipped.body.starts_with('\u{1f}'), "gzip magic number");
+}
+
+/// An admin to attribute test changes to.
+fn staff() -> domain::audit::Staff {
+    domain::audit::Staff {
+        id: domain::identity::UserId::generate(),
+        email: domain::identity::Email::parse("admin@cloudmart.test").unwrap(),
+    }
 }

@@ -31,11 +31,7 @@ pub struct CategoryCount {
 pub fn browse(products: &[Product], docs: &[SearchDoc], query: &CatalogQuery) -> CatalogPage {
     debug_assert_eq!(products.len(), docs.len());
     let terms = search::terms(&query.q);
-    let matching: Vec<(&Product, u32)> = products
-        .iter()
-        .zip(docs)
-        .filter_map(|(p, d)| d.score(&terms).map(|s| (p, s)))
-        .collect();
+    let matching = scored(products, docs, &terms);
 
     let categories = Category::ALL
         .into_iter()
@@ -48,22 +44,10 @@ pub fn browse(products: &[Product], docs: &[SearchDoc], query: &CatalogQuery) ->
         })
         .collect();
 
-    let mut hits: Vec<(&Product, u32)> = matching
-        .into_iter()
-        .filter(|(p, _)| query.category.is_none_or(|c| p.category == c))
-        .collect();
-    sort_hits(&mut hits, query.sort);
-
+    let hits = in_order(matching, query);
+    let (items, page, page_count) = paginate(&hits, query.page, CatalogQuery::PAGE_SIZE);
     let total = hits.len();
-    let page_count = u32::try_from(total.div_ceil(CatalogQuery::PAGE_SIZE).max(1)).unwrap_or(1);
-    let page = query.page.clamp(1, page_count);
-    let start = (page as usize - 1) * CatalogQuery::PAGE_SIZE;
-    let items = hits
-        .iter()
-        .skip(start)
-        .take(CatalogQuery::PAGE_SIZE)
-        .map(|(p, _)| p.card())
-        .collect();
+    let items = items.iter().map(|p| p.card()).collect();
 
     let suggestion = if total == 0 && !terms.is_empty() {
         search::suggest(&terms, docs.iter().flat_map(SearchDoc::vocabulary)).filter(|better| {
@@ -82,6 +66,47 @@ pub fn browse(products: &[Product], docs: &[SearchDoc], query: &CatalogQuery) ->
         suggestion,
         categories,
     }
+}
+
+/// The products that match `query`'s search and category, in its sort order.
+pub fn select<'a>(
+    products: &'a [Product],
+    docs: &[SearchDoc],
+    query: &CatalogQuery,
+) -> Vec<&'a Product> {
+    in_order(scored(products, docs, &search::terms(&query.q)), query)
+}
+
+/// The products matching every term, with their relevance.
+fn scored<'a>(
+    products: &'a [Product],
+    docs: &[SearchDoc],
+    terms: &[String],
+) -> Vec<(&'a Product, u32)> {
+    products
+        .iter()
+        .zip(docs)
+        .filter_map(|(p, d)| d.score(terms).map(|s| (p, s)))
+        .collect()
+}
+
+fn in_order<'a>(matching: Vec<(&'a Product, u32)>, query: &CatalogQuery) -> Vec<&'a Product> {
+    let mut hits: Vec<(&Product, u32)> = matching
+        .into_iter()
+        .filter(|(p, _)| query.category.is_none_or(|c| p.category == c))
+        .collect();
+    sort_hits(&mut hits, query.sort);
+    hits.into_iter().map(|(p, _)| p).collect()
+}
+
+/// Page `page` (1-based, clamped to the pages that exist) of `items`: the slice, the page
+/// number answered and the page count (at least 1).
+pub fn paginate<T>(items: &[T], page: u32, size: usize) -> (&[T], u32, u32) {
+    let page_count = u32::try_from(items.len().div_ceil(size).max(1)).unwrap_or(u32::MAX);
+    let page = page.clamp(1, page_count);
+    let start = ((page as usize - 1) * size).min(items.len());
+    let end = (start + size).min(items.len());
+    (&items[start..end], page, page_count)
 }
 
 fn sort_hits(hits: &mut [(&Product, u32)], sort: SortOrder) {

@@ -8,6 +8,10 @@ pub enum CatalogError {
     NotFound,
     #[error("the slug {0} is already used by another product")]
     SlugTaken(String),
+    #[error("the product changed since it was read")]
+    Stale,
+    #[error("the stock kept changing; try again")]
+    Busy,
     #[error(transparent)]
     Invalid(#[from] FieldError),
     #[error("catalog storage failed")]

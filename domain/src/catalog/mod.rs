@@ -1,11 +1,15 @@
 //! The catalog: what the shop sells, and how shoppers find it.
 
+mod admin_list;
 mod browse;
 mod category;
+mod editing;
 mod product;
 mod query;
 pub mod search;
 
+#[cfg(feature = "ssr")]
+mod admin;
 #[cfg(feature = "ssr")]
 pub mod demo;
 #[cfg(feature = "ssr")]
@@ -15,8 +19,10 @@ mod service;
 #[cfg(feature = "ssr")]
 mod table;
 
+pub use admin_list::{admin_page, AdminProductPage, AdminProductQuery};
 pub use browse::{browse, CatalogPage, CategoryCount};
 pub use category::Category;
+pub use editing::{parse_price, parse_reason, ProductDraft, ProductFields, StockChange, MAX_STOCK};
 pub use product::{
     NewProduct, Product, ProductCard, ProductDetail, ProductId, ProductName, ProductStatus, Slug,
     StockState, LOW_STOCK_THRESHOLD,

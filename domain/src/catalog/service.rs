@@ -14,6 +14,7 @@ use super::{
     browse, CatalogError, CatalogPage, CatalogQuery, Category, NewProduct, Product, ProductDetail,
     ProductId, ProductStatus, Slug,
 };
+use crate::audit::AuditLog;
 use crate::store::Store;
 use crate::time::Timestamp;
 use std::collections::HashMap;
@@ -72,7 +73,8 @@ pub struct SitemapEntry {
 }
 
 pub struct CatalogService {
-    table: ProductTable,
+    pub(super) table: ProductTable,
+    pub(super) audit: AuditLog,
     snapshot: RwLock<Arc<CatalogSnapshot>>,
     generations: AtomicU64,
     reload: tokio::sync::Mutex<()>,
@@ -91,7 +93,8 @@ impl CatalogService {
     #[tracing::instrument(name = "catalog.load", skip_all)]
     pub async fn load(store: Store) -> Result<Arc<Self>, CatalogError> {
         let service = Arc::new(Self {
-            table: ProductTable::new(store),
+            table: ProductTable::new(store.clone()),
+            audit: AuditLog::new(store),
             snapshot: RwLock::new(Arc::new(CatalogSnapshot::new(0, None, Vec::new()))),
             generations: AtomicU64::new(0),
             reload: tokio::sync::Mutex::new(()),
@@ -152,7 +155,6 @@ impl CatalogService {
         snap.products.get(i).cloned()
     }
 
-    /// Every active product, for the sitemap. No I/O.
     /// Active products at or below the low-stock threshold, fewest first (from the snapshot).
     pub fn low_stock(&self, limit: usize) -> Vec<Product> {
         let snapshot = self.snapshot();
@@ -171,6 +173,7 @@ impl CatalogService {
         low
     }
 
+    /// Every active product, for the sitemap. No I/O.
     pub fn sitemap(&self) -> Vec<SitemapEntry> {
         let snap = self.snapshot();
         let mut entries: Vec<SitemapEntry> = snap
@@ -234,7 +237,7 @@ impl CatalogService {
     }
 
     /// Applies a product this process just wrote to the snapshot, so it is visible at once.
-    fn apply_local(&self, product: &Product) {
+    pub(super) fn apply_local(&self, product: &Product) {
         let snap = self.snapshot();
         let mut products: Vec<Product> = snap
             .products
@@ -272,22 +275,7 @@ impl CatalogService {
             created_at,
             updated_at: created_at,
         };
-        self.table.insert(&product).await?;
-        self.apply_local(&product);
-        Ok(product)
-    }
-
-    /// Sets a product's status (draft, active, archived).
-    #[tracing::instrument(name = "catalog.set_status", skip_all, fields(id = id.as_str()))]
-    pub async fn set_status(
-        &self,
-        id: &ProductId,
-        status: ProductStatus,
-    ) -> Result<Product, CatalogError> {
-        let mut product = self.get(id).await?;
-        product.status = status;
-        product.updated_at = Timestamp::now();
-        self.table.replace(&product).await?;
+        self.table.insert(&product, None).await?;
         self.apply_local(&product);
         Ok(product)
     }

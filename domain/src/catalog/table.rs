@@ -11,7 +11,7 @@ use crate::store::schema::products::{BY_CATEGORY, BY_STATUS};
 use crate::store::{Store, StoreError};
 use crate::time::Timestamp;
 use crate::{Currency, Money};
-use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
 
 const CATALOG_VERSION_PK: &str = "M#catalog";
 const DEMO_SEED_PK: &str = "M#demo-seed";
@@ -98,22 +98,22 @@ impl ProductTable {
     }
 
     /// Writes a new product and claims its slug, in one transaction that fails as a whole
-    /// when the slug (or, astronomically unlikely, the id) is taken.
-    pub async fn insert(&self, product: &Product) -> Result<(), CatalogError> {
+    /// when the slug (or, astronomically unlikely, the id) is taken. `audit` records it.
+    pub async fn insert(
+        &self,
+        product: &Product,
+        audit: Option<TransactWriteItem>,
+    ) -> Result<(), CatalogError> {
         let put_product = Put::builder()
             .table_name(&self.name)
             .set_item(Some(Self::to_item(product)))
             .condition_expression("attribute_not_exists(pk)")
             .build()
             .map_err(StoreError::from)?;
-        let claim_slug = Put::builder()
-            .table_name(&self.name)
-            .item("pk", s(slug_pk(&product.slug)))
-            .item("product_id", s(product.id.as_str()))
-            .condition_expression("attribute_not_exists(pk)")
-            .build()
-            .map_err(StoreError::from)?;
-        match self.write_and_bump_version([put_product, claim_slug]).await {
+        let claim = self.claim_slug(&product.slug, &product.id)?;
+        let mut items = vec![TransactWriteItem::builder().put(put_product).build(), claim];
+        items.extend(audit);
+        match self.write_and_bump_version(items).await {
             Ok(()) => Ok(()),
             Err(Failed::Conditions(failed)) if failed.get(1) == Some(&true) => {
                 Err(CatalogError::SlugTaken(product.slug.as_str().to_owned()))
@@ -122,40 +122,133 @@ impl ProductTable {
         }
     }
 
-    /// Replaces a product's stored fields. Never creates: the product must exist with the
-    /// same slug (slug changes go through a claim swap, not this).
-    pub async fn replace(&self, product: &Product) -> Result<(), CatalogError> {
+    fn claim_slug(&self, slug: &Slug, id: &ProductId) -> Result<TransactWriteItem, StoreError> {
         let put = Put::builder()
             .table_name(&self.name)
-            .set_item(Some(Self::to_item(product)))
-            .condition_expression("attribute_exists(pk) AND slug = :slug")
-            .expression_attribute_values(":slug", s(product.slug.as_str()))
+            .item("pk", s(slug_pk(slug)))
+            .item("product_id", s(id.as_str()))
+            .condition_expression("attribute_not_exists(pk)")
+            .build()?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    /// Writes `after`'s editable fields over `before`, only if the product is unchanged since
+    /// `before` was read (its `updated_at`), so of two concurrent edits the second is refused
+    /// rather than silently lost. Stock is not touched: sales go on during an edit. A new slug
+    /// is claimed and the old one released in the same transaction.
+    pub async fn update(
+        &self,
+        before: &Product,
+        after: &Product,
+        audit: TransactWriteItem,
+    ) -> Result<(), CatalogError> {
+        let update = Update::builder()
+            .table_name(&self.name)
+            .key("pk", s(product_pk(&before.id)))
+            .update_expression(
+                "SET slug = :slug, #name = :name, description = :description, \
+                 price_cents = :price, currency = :currency, category = :category, \
+                 image = :image, #status = :status, featured = :featured, updated_at = :now",
+            )
+            .condition_expression("updated_at = :read")
+            .expression_attribute_names("#name", "name")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":slug", s(after.slug.as_str()))
+            .expression_attribute_values(":name", s(&after.name))
+            .expression_attribute_values(":description", s(&after.description))
+            .expression_attribute_values(":price", n(after.price.cents()))
+            .expression_attribute_values(":currency", s(after.price.currency().code()))
+            .expression_attribute_values(":category", s(after.category.slug()))
+            .expression_attribute_values(":image", s(&after.image))
+            .expression_attribute_values(":status", s(after.status.as_str()))
+            .expression_attribute_values(":featured", AttributeValue::Bool(after.featured))
+            .expression_attribute_values(":now", n(after.updated_at.millis()))
+            .expression_attribute_values(":read", n(before.updated_at.millis()))
             .build()
             .map_err(StoreError::from)?;
-        match self.write_and_bump_version([put]).await {
+        let mut items = vec![TransactWriteItem::builder().update(update).build()];
+        if before.slug != after.slug {
+            items.push(self.claim_slug(&after.slug, &after.id)?);
+            let release = Delete::builder()
+                .table_name(&self.name)
+                .key("pk", s(slug_pk(&before.slug)))
+                .condition_expression("product_id = :id")
+                .expression_attribute_values(":id", s(before.id.as_str()))
+                .build()
+                .map_err(StoreError::from)?;
+            items.push(TransactWriteItem::builder().delete(release).build());
+        }
+        items.push(audit);
+        match self.write_and_bump_version(items).await {
             Ok(()) => Ok(()),
             Err(Failed::Conditions(failed)) if failed.first() == Some(&true) => {
-                Err(CatalogError::NotFound)
+                Err(CatalogError::Stale)
+            }
+            Err(Failed::Conditions(failed)) if failed.get(1) == Some(&true) => {
+                Err(CatalogError::SlugTaken(after.slug.as_str().to_owned()))
             }
             Err(failure) => Err(failure.into_store_error().into()),
         }
     }
 
-    /// Writes `puts` and bumps the catalog version, all or nothing.
-    async fn write_and_bump_version<const N: usize>(&self, puts: [Put; N]) -> Result<(), Failed> {
-        let mut request = self.store.client.transact_write_items();
-        for put in puts {
-            request = request.transact_items(TransactWriteItem::builder().put(put).build());
+    /// Sets a product's stock from `from` to `to`, only if it is still `from`: a sale or
+    /// another adjustment in between makes this fail with [`CatalogError::Stale`], and the
+    /// caller reads again. That is what makes the recorded before/after exact.
+    pub async fn set_stock(
+        &self,
+        id: &ProductId,
+        from: u32,
+        to: u32,
+        audit: TransactWriteItem,
+    ) -> Result<(), CatalogError> {
+        let update = Update::builder()
+            .table_name(&self.name)
+            .key("pk", s(product_pk(id)))
+            .update_expression("SET stock = :to")
+            .condition_expression("stock = :from")
+            .expression_attribute_values(":to", n(to))
+            .expression_attribute_values(":from", n(from))
+            .build()
+            .map_err(StoreError::from)?;
+        let items = vec![TransactWriteItem::builder().update(update).build(), audit];
+        match self.write_and_bump_version(items).await {
+            Ok(()) => Ok(()),
+            Err(Failed::Conditions(failed)) if failed.first() == Some(&true) => {
+                Err(CatalogError::Stale)
+            }
+            Err(Failed::Conflict) => Err(CatalogError::Stale),
+            Err(failure) => Err(failure.into_store_error().into()),
         }
+    }
+
+    /// Writes `items` and bumps the catalog version, all or nothing.
+    async fn write_and_bump_version(&self, items: Vec<TransactWriteItem>) -> Result<(), Failed> {
         let bump = self.bump_version().map_err(Failed::Store)?;
-        request
+        self.store
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(items))
             .transact_items(bump)
             .send()
             .await
             .map(|_| ())
-            .map_err(|e| match failed_conditions(&e) {
-                failed if failed.contains(&true) => Failed::Conditions(failed),
-                _ => Failed::Store(StoreError::call("TransactWriteItems", e)),
+            .map_err(|e| {
+                let codes = e
+                    .as_service_error()
+                    .map(crate::store::cancellation_codes)
+                    .unwrap_or_default();
+                if codes.iter().any(|c| c == "ConditionalCheckFailed") {
+                    Failed::Conditions(
+                        codes
+                            .iter()
+                            .map(|c| c == "ConditionalCheckFailed")
+                            .collect(),
+                    )
+                } else if codes.iter().any(|c| c == "TransactionConflict") {
+                    Failed::Conflict
+                } else {
+                    Failed::Store(StoreError::call("TransactWriteItems", e))
+                }
             })
     }
 
@@ -347,6 +440,8 @@ pub(crate) fn return_stock_item(
 enum Failed {
     /// It was cancelled: for each item by position, whether its condition failed.
     Conditions(Vec<bool>),
+    /// It ran into another transaction on the same items; trying again may work.
+    Conflict,
     Store(StoreError),
 }
 
@@ -354,26 +449,14 @@ impl Failed {
     fn into_store_error(self) -> StoreError {
         match self {
             Failed::Store(e) => e,
+            Failed::Conflict => StoreError::Call {
+                operation: "TransactWriteItems",
+                detail: "conflicted with another transaction".to_owned(),
+            },
             Failed::Conditions(failed) => StoreError::Call {
                 operation: "TransactWriteItems",
                 detail: format!("conditions failed: {failed:?}"),
             },
         }
     }
-}
-
-/// For a cancelled transaction, which of its items failed their condition (by position).
-fn failed_conditions<R>(
-    error: &aws_sdk_dynamodb::error::SdkError<
-        aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError,
-        R,
-    >,
-) -> Vec<bool> {
-    error
-        .as_service_error()
-        .map(crate::store::cancellation_codes)
-        .unwrap_or_default()
-        .iter()
-        .map(|code| code == "ConditionalCheckFailed")
-        .collect()
 }

@@ -3,8 +3,9 @@
 
 use super::{Store, StoreError};
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
-    ProjectionType, ScalarAttributeType, TableStatus, TimeToLiveSpecification,
+    AttributeDefinition, BillingMode, CreateGlobalSecondaryIndexAction, GlobalSecondaryIndex,
+    GlobalSecondaryIndexUpdate, IndexStatus, KeySchemaElement, KeyType, Projection, ProjectionType,
+    ScalarAttributeType, TableStatus, TimeToLiveSpecification,
 };
 use std::time::Duration;
 
@@ -45,6 +46,10 @@ impl TableNames {
     pub fn orders(&self) -> String {
         format!("{}orders", self.prefix)
     }
+
+    pub fn audit(&self) -> String {
+        format!("{}audit", self.prefix)
+    }
 }
 
 /// The products table's secondary indexes.
@@ -53,6 +58,21 @@ pub mod products {
     pub const BY_STATUS: &str = "by_status";
     /// Products by category, newest first.
     pub const BY_CATEGORY: &str = "by_category";
+}
+
+/// The users table's secondary index.
+pub mod users {
+    /// Accounts by role, in email order: the admin's user lists and searches. Only account
+    /// items carry `role`, so email claims stay out of it.
+    pub const BY_ROLE: &str = "by_role";
+}
+
+/// The audit table's secondary indexes.
+pub mod audit {
+    /// Entries of one month (`yyyy-mm`), newest first: browsing the log.
+    pub const BY_MONTH: &str = "by_month";
+    /// Entries about one thing (`product#<id>`, `user#<id>`…), newest first: its history.
+    pub const BY_TARGET: &str = "by_target";
 }
 
 /// The sessions table's secondary index.
@@ -108,7 +128,11 @@ fn specs(names: &TableNames) -> Vec<TableSpec> {
         TableSpec {
             name: names.users(),
             hash: "pk",
-            indexes: Vec::new(),
+            indexes: vec![Index {
+                name: users::BY_ROLE,
+                hash: "role",
+                range: "email",
+            }],
             ttl: false,
         },
         TableSpec {
@@ -150,6 +174,23 @@ fn specs(names: &TableNames) -> Vec<TableSpec> {
             ],
             ttl: false,
         },
+        TableSpec {
+            name: names.audit(),
+            hash: "pk",
+            indexes: vec![
+                Index {
+                    name: audit::BY_MONTH,
+                    hash: "month",
+                    range: "at_sk",
+                },
+                Index {
+                    name: audit::BY_TARGET,
+                    hash: "target_key",
+                    range: "at_sk",
+                },
+            ],
+            ttl: false,
+        },
     ]
 }
 
@@ -161,18 +202,82 @@ pub enum TableOutcome {
 }
 
 /// Creates every table and index that does not exist yet, then waits until all are active.
-/// Running it again changes nothing.
+/// An index added to an existing table (a newer version of the shop on an older database) is
+/// created on it and back-filled by the store. Running it again changes nothing.
 pub async fn init_tables(store: &Store) -> Result<Vec<TableOutcome>, StoreError> {
     let mut outcomes = Vec::new();
     for spec in specs(&store.tables) {
         let outcome = create_table(store, &spec).await?;
         wait_until_active(store, &spec.name).await?;
+        if matches!(outcome, TableOutcome::AlreadyExisted(_)) {
+            add_missing_indexes(store, &spec).await?;
+        }
         if spec.ttl && matches!(outcome, TableOutcome::Created(_)) {
             enable_ttl(store, &spec.name).await?;
         }
         outcomes.push(outcome);
     }
     Ok(outcomes)
+}
+
+/// Creates, one at a time (as DynamoDB requires), each index of `spec` the table lacks.
+async fn add_missing_indexes(store: &Store, spec: &TableSpec) -> Result<(), StoreError> {
+    let existing = existing_indexes(store, &spec.name).await?;
+    for index in spec
+        .indexes
+        .iter()
+        .filter(|i| !existing.iter().any(|e| e == i.name))
+    {
+        tracing::info!(table = %spec.name, index = index.name, "adding a secondary index");
+        store
+            .client
+            .update_table()
+            .table_name(&spec.name)
+            .attribute_definitions(string_attribute(index.hash)?)
+            .attribute_definitions(string_attribute(index.range)?)
+            .global_secondary_index_updates(
+                GlobalSecondaryIndexUpdate::builder()
+                    .create(
+                        CreateGlobalSecondaryIndexAction::builder()
+                            .index_name(index.name)
+                            .key_schema(key(index.hash, KeyType::Hash)?)
+                            .key_schema(key(index.range, KeyType::Range)?)
+                            .projection(all_attributes())
+                            .build()?,
+                    )
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(|e| StoreError::call("UpdateTable", e))?;
+        wait_until_active(store, &spec.name).await?;
+    }
+    Ok(())
+}
+
+async fn existing_indexes(store: &Store, table: &str) -> Result<Vec<String>, StoreError> {
+    let described = store
+        .client
+        .describe_table()
+        .table_name(table)
+        .send()
+        .await
+        .map_err(|e| StoreError::call("DescribeTable", e))?;
+    Ok(described
+        .table()
+        .map(|t| {
+            t.global_secondary_indexes()
+                .iter()
+                .filter_map(|i| i.index_name().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+fn all_attributes() -> Projection {
+    Projection::builder()
+        .projection_type(ProjectionType::All)
+        .build()
 }
 
 fn key(name: &str, key_type: KeyType) -> Result<KeySchemaElement, StoreError> {
@@ -213,11 +318,7 @@ async fn create_table(store: &Store, spec: &TableSpec) -> Result<TableOutcome, S
                 .index_name(index.name)
                 .key_schema(key(index.hash, KeyType::Hash)?)
                 .key_schema(key(index.range, KeyType::Range)?)
-                .projection(
-                    Projection::builder()
-                        .projection_type(ProjectionType::All)
-                        .build(),
-                )
+                .projection(all_attributes())
                 .build()?,
         );
     }
@@ -260,7 +361,12 @@ async fn wait_until_active(store: &Store, table: &str) -> Result<(), StoreError>
             .await
             .map_err(|e| StoreError::call("DescribeTable", e))?;
         let status = described.table().and_then(|t| t.table_status());
-        if matches!(status, Some(TableStatus::Active) | None) {
+        let indexes_ready = described.table().is_none_or(|t| {
+            t.global_secondary_indexes()
+                .iter()
+                .all(|i| matches!(i.index_status(), Some(IndexStatus::Active) | None))
+        });
+        if matches!(status, Some(TableStatus::Active) | None) && indexes_ready {
             return Ok(());
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
