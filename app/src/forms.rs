@@ -144,6 +144,76 @@ pub fn Field(
     }
 }
 
+/// A labelled choice with its error shown below it.
+#[component]
+pub fn SelectField(
+    label: &'static str,
+    name: &'static str,
+    /// `(value, label)` pairs, in order.
+    options: Vec<(String, String)>,
+    #[prop(into)] selected: String,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let described_by = {
+        let error_id = error_id.clone();
+        move || error.get().is_some().then(|| error_id.clone())
+    };
+    view! {
+        <div class="flex flex-col gap-1">
+            <label for=id.clone() class="font-medium">{label}</label>
+            <select
+                id=id
+                name=name
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=described_by
+                class="rounded-md border border-slate-300 bg-white px-3 py-2 focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200 aria-[invalid=true]:border-rose-500"
+            >
+                {options.into_iter().map(|(value, text)| {
+                    let is_selected = value == selected;
+                    view! { <option value=value selected=is_selected>{text}</option> }
+                }).collect_view()}
+            </select>
+            <p id=error_id class="text-sm font-medium text-rose-700" role="alert">{move || error.get()}</p>
+        </div>
+    }
+}
+
+/// A labelled multi-line text input with its error shown below it.
+#[component]
+pub fn TextAreaField(
+    label: &'static str,
+    name: &'static str,
+    #[prop(into)] value: String,
+    maxlength: u32,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let described_by = {
+        let error_id = error_id.clone();
+        move || error.get().is_some().then(|| error_id.clone())
+    };
+    view! {
+        <div class="flex flex-col gap-1">
+            <label for=id.clone() class="font-medium">{label}</label>
+            <textarea
+                id=id
+                name=name
+                rows="5"
+                maxlength=maxlength
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=described_by
+                class="rounded-md border border-slate-300 px-3 py-2 focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200 aria-[invalid=true]:border-rose-500"
+            >
+                {value}
+            </textarea>
+            <p id=error_id class="text-sm font-medium text-rose-700" role="alert">{move || error.get()}</p>
+        </div>
+    }
+}
+
 /// The postal address inputs shared by checkout and the profile, filled from `prefill`.
 #[component]
 pub fn AddressFields<T>(

@@ -70,6 +70,26 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=(StaticSegment("admin"), StaticSegment("products"))
+                        view=admin::AdminProductListPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("products"), StaticSegment("new"))
+                        view=admin::AdminNewProductPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("products"), ParamSegment("id"))
+                        view=admin::AdminProductPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("audit"))
+                        view=admin::AdminAuditPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=(StaticSegment("account"), StaticSegment("sign-in"))
                         view=identity::SignInPage
                         ssr=SsrMode::Async

@@ -27,6 +27,19 @@ impl Timestamp {
     }
 }
 
+impl Timestamp {
+    /// Date and time to the minute (`YYYY-MM-DD HH:MM`, UTC), for logs people read.
+    pub fn datetime_utc(self) -> String {
+        let minutes = self.0.div_euclid(60_000).rem_euclid(24 * 60);
+        format!(
+            "{} {:02}:{:02}",
+            self.date_utc(),
+            minutes / 60,
+            minutes % 60
+        )
+    }
+}
+
 /// Howard Hinnant's days-to-civil algorithm: proleptic Gregorian calendar, no dependencies.
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
@@ -54,6 +67,16 @@ mod tests {
     fn a_leap_day_is_formatted_as_the_twenty_ninth_of_february() {
         // 2024-02-29T12:00:00Z
         assert_eq!(Timestamp(1_709_208_000_000).date_utc(), "2024-02-29");
+    }
+
+    #[test]
+    fn date_and_time_are_shown_to_the_minute() {
+        // 2024-02-29T12:34:56Z
+        assert_eq!(
+            Timestamp(1_709_210_096_000).datetime_utc(),
+            "2024-02-29 12:34"
+        );
+        assert_eq!(Timestamp(-60_000).datetime_utc(), "1969-12-31 23:59");
     }
 
     #[test]

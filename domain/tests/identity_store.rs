@@ -170,7 +170,7 @@ async fn a_saved_profile_is_read_back_and_renames_the_account() {
     assert_eq!((fresh.phone, fresh.address), (None, None));
 
     let profile = Profile::parse(&profile_fields()).unwrap();
-    ids.update_profile(&account.id, &profile).await.unwrap();
+    ids.update_profile(&account, &profile).await.unwrap();
     assert_eq!(ids.profile(&account.id).await.unwrap(), profile);
     let renamed = ids.account(&token).await.unwrap().unwrap();
     assert_eq!(renamed.name.as_str(), "Ada King");
@@ -180,7 +180,7 @@ async fn a_saved_profile_is_read_back_and_renames_the_account() {
         ..Default::default()
     })
     .unwrap();
-    ids.update_profile(&account.id, &cleared).await.unwrap();
+    ids.update_profile(&account, &cleared).await.unwrap();
     assert_eq!(ids.profile(&account.id).await.unwrap().address, None);
 }
 

@@ -1,10 +1,16 @@
 //! The admin console under `/admin`: for admins only, checked on the server by every page and
 //! every server function (all of which live under [`API_PREFIX`]).
 
+mod audit;
+mod catalog_fns;
 mod pages;
+mod products;
 mod server_fns;
 
+pub use audit::{AdminAudit, AdminAuditPage, AuditTable};
+pub use catalog_fns::{AdminAdjustStock, AdminProduct, AdminProducts, AdminSaveProduct};
 pub use pages::{AdminOrderListPage, AdminOrderPage, AdminOverviewPage};
+pub use products::{AdminNewProductPage, AdminProductListPage, AdminProductPage};
 pub use server_fns::{
     admin_overview, AdminMoveOrder, AdminOrder, AdminOrders, AdminOverview, Overview,
 };

@@ -11,9 +11,21 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 /// The shop sells in one currency; the demo catalog's.
 const SHOP_CURRENCY: Currency = Currency::Usd;
 
+/// While a console page loads.
+#[component]
+pub(super) fn Loading() -> impl IntoView {
+    view! { <p role="status">"Loading…"</p> }
+}
+
+/// A console page that could not be loaded.
+#[component]
+pub(super) fn Failure(error: ServerFnError) -> impl IntoView {
+    view! { <p role="alert" class="text-rose-800">{error.to_string()}</p> }
+}
+
 /// The console's frame: a heading and its navigation.
 #[component]
-fn AdminFrame(children: Children) -> impl IntoView {
+pub(super) fn AdminFrame(children: Children) -> impl IntoView {
     view! {
         <Meta name="robots" content="noindex" />
         <div class="flex flex-col gap-6">
@@ -21,6 +33,9 @@ fn AdminFrame(children: Children) -> impl IntoView {
                 <span class="text-lg font-bold">"Admin"</span>
                 <a href="/admin" class="font-medium text-indigo-700 underline">"Overview"</a>
                 <a href="/admin/orders" class="font-medium text-indigo-700 underline">"Orders"</a>
+                <a href="/admin/products" class="font-medium text-indigo-700 underline">"Products"</a>
+                <a href="/admin/users" class="font-medium text-indigo-700 underline">"Users"</a>
+                <a href="/admin/audit" class="font-medium text-indigo-700 underline">"Audit log"</a>
             </nav>
             {children()}
         </div>
@@ -33,11 +48,11 @@ pub fn AdminOverviewPage() -> impl IntoView {
     view! {
         <Title text="Admin" />
         <AdminFrame>
-            <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>
+            <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match overview.await {
                         Ok(o) => view! { <OverviewView o /> }.into_any(),
-                        Err(e) => view! { <p role="alert" class="text-rose-800">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <Failure error=e /> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -110,7 +125,7 @@ pub fn AdminOrderListPage() -> impl IntoView {
         <Title text="Orders · Admin" />
         <AdminFrame>
             <h1 class="text-2xl font-bold">"Orders"</h1>
-            <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>
+            <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match list.await {
                         Ok(list) => {
@@ -137,7 +152,7 @@ pub fn AdminOrderListPage() -> impl IntoView {
                                 })}
                             }.into_any()
                         }
-                        Err(e) => view! { <p role="alert" class="text-rose-800">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <Failure error=e /> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -189,12 +204,12 @@ pub fn AdminOrderPage() -> impl IntoView {
     view! {
         <AdminFrame>
             {refusal}
-            <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>
+            <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match order.await {
                         Ok(Some(order)) => view! { <AdminOrderView order moving /> }.into_any(),
                         Ok(None) => view! { <crate::NotFound /> }.into_any(),
-                        Err(e) => view! { <p role="alert" class="text-rose-800">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <Failure error=e /> }.into_any(),
                     }
                 })}
             </Suspense>

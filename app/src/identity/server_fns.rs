@@ -292,7 +292,7 @@ pub async fn save_profile(
     let profile = Profile::parse(&fields).map_err(crate::forms::invalid)?;
     services
         .identity
-        .update_profile(&account.id, &profile)
+        .update_profile(&account, &profile)
         .await
         .map_err(internal)?;
     leptos_axum::redirect("/account/profile?saved=profile");

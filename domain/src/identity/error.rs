@@ -15,6 +15,12 @@ pub enum IdentityError {
     Disabled,
     #[error("not signed in")]
     NotSignedIn,
+    #[error("no such account")]
+    NotFound,
+    #[error("the account changed since it was read")]
+    Changed,
+    #[error("the shop must keep at least one active admin")]
+    LastAdmin,
     #[error(transparent)]
     Invalid(#[from] FieldError),
     #[error("password hashing failed: {0}")]

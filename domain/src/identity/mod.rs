@@ -7,6 +7,8 @@ mod profile;
 mod values;
 
 #[cfg(feature = "ssr")]
+mod admin;
+#[cfg(feature = "ssr")]
 mod error;
 #[cfg(feature = "ssr")]
 pub mod password;
@@ -19,8 +21,10 @@ mod table;
 pub mod throttle;
 
 pub use profile::{Phone, Profile, ProfileFields};
-pub use values::{Account, Email, NewPassword, PersonName, Role, UserId};
+pub use values::{Account, Email, NewPassword, PersonName, Role, UserId, UserSummary};
 
+#[cfg(feature = "ssr")]
+pub use admin::{AccessChange, UserCursor};
 #[cfg(feature = "ssr")]
 pub use error::IdentityError;
 #[cfg(feature = "ssr")]

@@ -54,7 +54,7 @@ pub struct SignIn {
 
 #[derive(Clone, Debug)]
 pub struct IdentityService {
-    tables: IdentityTables,
+    pub(super) tables: IdentityTables,
 }
 
 impl IdentityService {
@@ -174,10 +174,13 @@ impl IdentityService {
     #[tracing::instrument(name = "identity.update_profile", skip_all)]
     pub async fn update_profile(
         &self,
-        id: &UserId,
+        account: &Account,
         profile: &Profile,
     ) -> Result<(), IdentityError> {
-        Ok(self.tables.update_profile(id, profile).await?)
+        Ok(self
+            .tables
+            .update_profile(&account.id, &account.email, profile)
+            .await?)
     }
 
     /// Changes the password after checking the current one (throttled like sign-in), ends

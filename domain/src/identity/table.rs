@@ -44,18 +44,24 @@ pub struct StoredSession {
 
 #[derive(Clone, Debug)]
 pub struct IdentityTables {
-    store: Store,
-    users: String,
+    pub(super) store: Store,
+    pub(super) users: String,
     sessions: String,
     attempts: String,
 }
 
-fn user_pk(id: &UserId) -> String {
+pub(super) fn user_pk(id: &UserId) -> String {
     format!("U#{}", id.as_str())
 }
 
 fn email_pk(email: &Email) -> String {
     format!("E#{}", email.as_str())
+}
+
+/// What the admin's user search looks in: name and email, lowercase. (DynamoDB does not let
+/// a query on the email index filter on the email itself.)
+fn search_text(name: &str, email: &Email) -> String {
+    format!("{} {}", name.to_lowercase(), email.as_str())
 }
 
 fn epoch_secs(t: Timestamp) -> i64 {
@@ -72,7 +78,7 @@ impl IdentityTables {
         }
     }
 
-    fn user_from(&self, item: &Item) -> Result<StoredUser, StoreError> {
+    pub(super) fn user_from(&self, item: &Item) -> Result<StoredUser, StoreError> {
         let r = Reader::new(&self.users, item);
         Ok(StoredUser {
             account: Account {
@@ -114,6 +120,7 @@ impl IdentityTables {
             .item("id", s(a.id.as_str()))
             .item("email", s(a.email.as_str()))
             .item("name", s(a.name.as_str()))
+            .item("search_text", s(search_text(a.name.as_str(), &a.email)))
             .item("role", s(a.role.as_str()))
             .item("password_hash", s(&user.password_hash))
             .item("disabled", AttributeValue::Bool(user.disabled))
@@ -198,7 +205,12 @@ impl IdentityTables {
     }
 
     /// Replaces an existing account's profile. Never creates.
-    pub async fn update_profile(&self, id: &UserId, profile: &Profile) -> Result<(), StoreError> {
+    pub async fn update_profile(
+        &self,
+        id: &UserId,
+        email: &Email,
+        profile: &Profile,
+    ) -> Result<(), StoreError> {
         let address = match &profile.address {
             Some(a) => serde_json::to_string(a)
                 .map_err(|e| StoreError::malformed(&self.users, format!("default_address: {e}")))?,
@@ -210,9 +222,12 @@ impl IdentityTables {
             .table_name(&self.users)
             .key("pk", s(user_pk(id)))
             .condition_expression("attribute_exists(pk)")
-            .update_expression("SET #name = :name, phone = :phone, default_address = :address")
+            .update_expression(
+                "SET #name = :name, search_text = :search, phone = :phone, default_address = :address",
+            )
             .expression_attribute_names("#name", "name")
             .expression_attribute_values(":name", s(profile.name.as_str()))
+            .expression_attribute_values(":search", s(search_text(profile.name.as_str(), email)))
             .expression_attribute_values(
                 ":phone",
                 s(profile.phone.as_ref().map(Phone::as_str).unwrap_or("")),

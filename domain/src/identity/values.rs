@@ -167,6 +167,13 @@ pub struct Account {
     pub role: Role,
 }
 
+/// An account as the admin's user list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserSummary {
+    pub account: Account,
+    pub disabled: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

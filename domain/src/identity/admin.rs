@@ -1,0 +1,301 @@
+//! The admin's user management: list and search accounts by role, change a role, disable or
+//! enable an account. Each change is one transaction with its audit entry; the shop never
+//! loses its last active admin, even to two admins demoting each other at the same moment.
+
+use super::table::{user_pk, IdentityTables, StoredUser};
+use super::{Account, IdentityError, IdentityService, Role, UserId, UserSummary};
+use crate::audit::{AuditEntry, AuditLog, Change, Staff, Target, TargetKind};
+use crate::store::attr::{s, Item, Reader};
+use crate::store::schema::users::BY_ROLE;
+use crate::store::StoreError;
+use aws_sdk_dynamodb::types::{AttributeValue, ConditionCheck, TransactWriteItem, Update};
+
+/// Where a page of users stopped, opaque to callers (`<pk>|<email>`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserCursor {
+    pk: String,
+    email: String,
+}
+
+impl UserCursor {
+    pub fn encode(&self) -> String {
+        format!("{}|{}", self.pk, self.email)
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        let (pk, email) = text.split_once('|')?;
+        let ok = pk.starts_with("U#") && pk.len() < 64 && email.len() <= 254;
+        ok.then(|| Self {
+            pk: pk.to_owned(),
+            email: email.to_owned(),
+        })
+    }
+}
+
+/// What an admin can change about an account's access.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccessChange {
+    Role(Role),
+    Disable,
+    Enable,
+}
+
+/// At most this many accounts are read to fill one searched page.
+const MAX_SCANNED_PER_PAGE: i32 = 5_000;
+
+impl IdentityTables {
+    /// Accounts with `role` in email order, optionally only those whose email or name
+    /// contains `search` (lowercase).
+    async fn page_by_role(
+        &self,
+        role: Role,
+        search: Option<&str>,
+        after: Option<&UserCursor>,
+        limit: usize,
+    ) -> Result<(Vec<StoredUser>, Option<UserCursor>), StoreError> {
+        let mut users = Vec::new();
+        let mut start = after.cloned();
+        let mut scanned = 0;
+        loop {
+            let mut request = self
+                .store
+                .client
+                .query()
+                .table_name(&self.users)
+                .index_name(BY_ROLE)
+                .key_condition_expression("#role = :role")
+                .expression_attribute_names("#role", "role")
+                .expression_attribute_values(":role", s(role.as_str()))
+                .limit(if search.is_some() { 200 } else { limit as i32 });
+            if let Some(q) = search {
+                request = request
+                    .filter_expression("contains(search_text, :q)")
+                    .expression_attribute_values(":q", s(q));
+            }
+            if let Some(c) = &start {
+                request = request
+                    .exclusive_start_key("pk", s(&c.pk))
+                    .exclusive_start_key("email", s(&c.email))
+                    .exclusive_start_key("role", s(role.as_str()));
+            }
+            let out = request
+                .send()
+                .await
+                .map_err(|e| StoreError::call("Query", e))?;
+            scanned += out.scanned_count();
+            let items = out.items();
+            for (i, item) in items.iter().enumerate() {
+                users.push(self.user_from(item)?);
+                let more = i + 1 < items.len() || out.last_evaluated_key().is_some();
+                if users.len() == limit && more {
+                    let next = users.last().map(|u: &StoredUser| UserCursor {
+                        pk: user_pk(&u.account.id),
+                        email: u.account.email.as_str().to_owned(),
+                    });
+                    return Ok((users, next));
+                }
+            }
+            start = out
+                .last_evaluated_key()
+                .map(|key| cursor_of(&self.users, key))
+                .transpose()?;
+            if start.is_none() || users.len() >= limit || scanned >= MAX_SCANNED_PER_PAGE {
+                return Ok((users, start));
+            }
+        }
+    }
+
+    /// An active admin other than `except`, if there is one.
+    async fn other_active_admin(&self, except: &UserId) -> Result<Option<UserId>, StoreError> {
+        let mut start = None;
+        loop {
+            let (page, next) = self
+                .page_by_role(Role::Admin, None, start.as_ref(), 50)
+                .await?;
+            if let Some(u) = page.iter().find(|u| !u.disabled && u.account.id != *except) {
+                return Ok(Some(u.account.id.clone()));
+            }
+            match next {
+                Some(n) => start = Some(n),
+                None => return Ok(None),
+            }
+        }
+    }
+
+    /// Writes `user`'s new role and disabled flag if both are still as read, with `audit`;
+    /// `keeper`, when given, must still be an active admin at that moment.
+    async fn change_access(
+        &self,
+        user: &StoredUser,
+        role: Role,
+        disabled: bool,
+        keeper: Option<&UserId>,
+        audit: TransactWriteItem,
+    ) -> Result<(), IdentityError> {
+        let update = Update::builder()
+            .table_name(&self.users)
+            .key("pk", s(user_pk(&user.account.id)))
+            .update_expression("SET #role = :role, disabled = :disabled")
+            .condition_expression("#role = :was_role AND disabled = :was_disabled")
+            .expression_attribute_names("#role", "role")
+            .expression_attribute_values(":role", s(role.as_str()))
+            .expression_attribute_values(":disabled", AttributeValue::Bool(disabled))
+            .expression_attribute_values(":was_role", s(user.account.role.as_str()))
+            .expression_attribute_values(":was_disabled", AttributeValue::Bool(user.disabled))
+            .build()
+            .map_err(StoreError::from)?;
+        let mut items = vec![TransactWriteItem::builder().update(update).build()];
+        if let Some(keeper) = keeper {
+            let check = ConditionCheck::builder()
+                .table_name(&self.users)
+                .key("pk", s(user_pk(keeper)))
+                .condition_expression("#role = :admin AND disabled = :no")
+                .expression_attribute_names("#role", "role")
+                .expression_attribute_values(":admin", s(Role::Admin.as_str()))
+                .expression_attribute_values(":no", AttributeValue::Bool(false))
+                .build()
+                .map_err(StoreError::from)?;
+            items.push(TransactWriteItem::builder().condition_check(check).build());
+        }
+        items.push(audit);
+        let result = self
+            .store
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                let codes = e
+                    .as_service_error()
+                    .map(crate::store::cancellation_codes)
+                    .unwrap_or_default();
+                let failed = |i: usize| codes.get(i).is_some_and(|c| c == "ConditionalCheckFailed");
+                if failed(0) || codes.iter().any(|c| c == "TransactionConflict") {
+                    Err(IdentityError::Changed)
+                } else if failed(1) {
+                    Err(IdentityError::LastAdmin)
+                } else {
+                    Err(StoreError::call("TransactWriteItems", e).into())
+                }
+            }
+        }
+    }
+}
+
+fn cursor_of(table: &str, key: &Item) -> Result<UserCursor, StoreError> {
+    let r = Reader::new(table, key);
+    Ok(UserCursor {
+        pk: r.string("pk")?.to_owned(),
+        email: r.string("email")?.to_owned(),
+    })
+}
+
+impl IdentityService {
+    /// One page of accounts with `role`, in email order; `search` matches a fragment of the
+    /// email or name, in any case.
+    #[tracing::instrument(name = "identity.list_users", skip_all, fields(role = role.as_str()))]
+    pub async fn list_users(
+        &self,
+        role: Role,
+        search: &str,
+        after: Option<&UserCursor>,
+        limit: usize,
+    ) -> Result<(Vec<UserSummary>, Option<UserCursor>), IdentityError> {
+        let search = search.trim().to_lowercase();
+        let search = (!search.is_empty()).then_some(search.as_str());
+        let (users, next) = self
+            .tables
+            .page_by_role(role, search, after, limit.max(1))
+            .await?;
+        let users = users
+            .into_iter()
+            .map(|u| UserSummary {
+                account: u.account,
+                disabled: u.disabled,
+            })
+            .collect();
+        Ok((users, next))
+    }
+
+    /// An account by id, with whether it is disabled.
+    pub async fn user_summary(&self, id: &UserId) -> Result<Option<UserSummary>, IdentityError> {
+        Ok(self.tables.user(id).await?.map(|u| UserSummary {
+            account: u.account,
+            disabled: u.disabled,
+        }))
+    }
+
+    /// Changes an account's role or disables/enables it. Disabling ends its sessions at once.
+    /// Taking the last active admin's admin access away is refused with
+    /// [`IdentityError::LastAdmin`].
+    #[tracing::instrument(name = "identity.change_access", skip_all, fields(user = id.as_str()))]
+    pub async fn change_access(
+        &self,
+        staff: &Staff,
+        id: &UserId,
+        change: AccessChange,
+    ) -> Result<UserSummary, IdentityError> {
+        let user = self.tables.user(id).await?.ok_or(IdentityError::NotFound)?;
+        let (role, disabled) = match change {
+            AccessChange::Role(role) => (role, user.disabled),
+            AccessChange::Disable => (user.account.role, true),
+            AccessChange::Enable => (user.account.role, false),
+        };
+        let summary = UserSummary {
+            account: Account {
+                role,
+                ..user.account.clone()
+            },
+            disabled,
+        };
+        if role == user.account.role && disabled == user.disabled {
+            return Ok(summary);
+        }
+        let was_active_admin = user.account.role == Role::Admin && !user.disabled;
+        let stays_active_admin = role == Role::Admin && !disabled;
+        let keeper = if was_active_admin && !stays_active_admin {
+            let keeper = self.tables.other_active_admin(id).await?;
+            Some(keeper.ok_or(IdentityError::LastAdmin)?)
+        } else {
+            None
+        };
+        let mut changes = Vec::new();
+        if role != user.account.role {
+            changes.push(Change::new(
+                "role",
+                user.account.role.as_str(),
+                role.as_str(),
+            ));
+        }
+        if disabled != user.disabled {
+            let yes_no = |b: bool| if b { "yes" } else { "no" };
+            changes.push(Change::new(
+                "disabled",
+                yes_no(user.disabled),
+                yes_no(disabled),
+            ));
+        }
+        let action = match change {
+            AccessChange::Role(_) => "user.role",
+            AccessChange::Disable => "user.disabled",
+            AccessChange::Enable => "user.enabled",
+        };
+        let target = Target {
+            kind: TargetKind::User,
+            id: id.as_str().to_owned(),
+            label: user.account.email.as_str().to_owned(),
+        };
+        let entry = AuditEntry::new(staff, action, target, changes);
+        let audit = AuditLog::new(self.tables.store.clone()).put(&entry)?;
+        self.tables
+            .change_access(&user, role, disabled, keeper.as_ref(), audit)
+            .await?;
+        if disabled {
+            self.tables.delete_sessions_of(id).await?;
+        }
+        Ok(summary)
+    }
+}
