@@ -85,6 +85,16 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=(StaticSegment("admin"), StaticSegment("users"))
+                        view=admin::AdminUserListPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("users"), ParamSegment("id"))
+                        view=admin::AdminUserPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=(StaticSegment("admin"), StaticSegment("audit"))
                         view=admin::AdminAuditPage
                         ssr=SsrMode::Async

@@ -418,7 +418,7 @@ async fn staff_move_an_order_only_along_the_status_machine_and_concurrent_moves_
     let shop = Arc::new(shop);
     let tent = product(&shop.catalog, "Moving Tent", 9_000, 5).await;
     let who = customer();
-    let staff = Actor::Staff(customer());
+    let staff = staff();
     shop.carts
         .add(&CartOwner::Customer(who.clone()), &tent.id, q(2))
         .await
@@ -431,7 +431,7 @@ async fn staff_move_an_order_only_along_the_status_machine_and_concurrent_moves_
 
     let skipped = shop
         .orders
-        .advance(&order.id, OrderStatus::Shipped, staff.clone(), "too soon")
+        .advance(&order.id, OrderStatus::Shipped, &staff, "too soon")
         .await;
     assert!(matches!(
         skipped,
@@ -446,7 +446,7 @@ async fn staff_move_an_order_only_along_the_status_machine_and_concurrent_moves_
             let (shop, id, staff) = (shop.clone(), order.id.clone(), staff.clone());
             tokio::spawn(async move {
                 shop.orders
-                    .advance(&id, OrderStatus::Processing, staff, "picked")
+                    .advance(&id, OrderStatus::Processing, &staff, "picked")
                     .await
             })
         })
@@ -461,12 +461,7 @@ async fn staff_move_an_order_only_along_the_status_machine_and_concurrent_moves_
 
     let cancelled = shop
         .orders
-        .advance(
-            &order.id,
-            OrderStatus::Cancelled,
-            staff.clone(),
-            "customer called",
-        )
+        .advance(&order.id, OrderStatus::Cancelled, &staff, "customer called")
         .await
         .unwrap();
     assert_eq!(cancelled.status, OrderStatus::Cancelled);
@@ -486,6 +481,26 @@ async fn staff_move_an_order_only_along_the_status_machine_and_concurrent_moves_
     );
     let day = &shop.orders.sales(1).await.unwrap()[0];
     assert_eq!((day.orders, day.revenue_cents), (0, 0));
+
+    // Each applied move is in the audit log once; the seven refused ones are not.
+    let target = domain::audit::Target {
+        kind: domain::audit::TargetKind::Order,
+        id: order.id.as_str().to_owned(),
+        label: String::new(),
+    };
+    let log = domain::audit::AuditLog::new(shop.store.clone())
+        .history(&target, 20)
+        .await
+        .unwrap();
+    let moves: Vec<(&str, &str)> = log
+        .iter()
+        .map(|e| (e.changes[0].before.as_str(), e.changes[0].after.as_str()))
+        .collect();
+    assert_eq!(
+        moves,
+        [("processing", "cancelled"), ("pending", "processing")]
+    );
+    assert_eq!(log[0].reason, "customer called");
 }
 
 /// An admin to attribute test changes to.

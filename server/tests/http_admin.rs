@@ -4,7 +4,11 @@
 
 mod support;
 
-use app::admin::{AdminMoveOrder, AdminOrder, AdminOrders, AdminOverview, API_PREFIX};
+use app::admin::{
+    AdminAdjustStock, AdminAudit, AdminChangeAccess, AdminGate, AdminMoveOrder, AdminOrder,
+    AdminOrders, AdminOverview, AdminProduct, AdminProducts, AdminSaveProduct, AdminUser,
+    AdminUsers, API_PREFIX,
+};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use domain::identity::{Role, SignIn, SignUp, SESSION_COOKIE};
@@ -13,17 +17,44 @@ use std::collections::BTreeSet;
 use support::{TestApp, ORIGIN};
 
 const SOME_ORDER: &str = "8f0e2a4c-3b1d-4c5e-9f7a-1b2c3d4e5f60";
+const SOME_PRODUCT: &str = "01936b2e-7c4a-7b3e-9f1d-2a4b6c8d0e1f";
+const SOME_USER: &str = "01936b2e-7c4a-7b3e-9f1d-000000000001";
 
 /// Every admin server function, with a well-formed request body (so that what is tested is
 /// the access check, not the parsing).
 fn admin_server_fns() -> Vec<(&'static str, String)> {
     vec![
         (<AdminOverview as ServerFn>::PATH, String::new()),
+        (<AdminGate as ServerFn>::PATH, "return_to=/admin".into()),
         (<AdminOrders as ServerFn>::PATH, "status=pending".into()),
         (<AdminOrder as ServerFn>::PATH, format!("id={SOME_ORDER}")),
         (
             <AdminMoveOrder as ServerFn>::PATH,
             format!("id={SOME_ORDER}&to=processing&reason=test"),
+        ),
+        (
+            <AdminProducts as ServerFn>::PATH,
+            "q=tent&status=active".into(),
+        ),
+        (
+            <AdminProduct as ServerFn>::PATH,
+            format!("id={SOME_PRODUCT}"),
+        ),
+        (
+            <AdminSaveProduct as ServerFn>::PATH,
+            "name=Access+Lamp&slug=&description=x&price=1.00&category=outdoor&status=draft&stock=1"
+                .into(),
+        ),
+        (
+            <AdminAdjustStock as ServerFn>::PATH,
+            format!("id={SOME_PRODUCT}&mode=delta&amount=1&reason=test"),
+        ),
+        (<AdminAudit as ServerFn>::PATH, "kind=product".into()),
+        (<AdminUsers as ServerFn>::PATH, "role=admin".into()),
+        (<AdminUser as ServerFn>::PATH, format!("id={SOME_USER}")),
+        (
+            <AdminChangeAccess as ServerFn>::PATH,
+            format!("id={SOME_USER}&change=admin"),
         ),
     ]
 }
@@ -34,6 +65,15 @@ fn admin_pages() -> Vec<(&'static str, String)> {
         ("/admin", "/admin".into()),
         ("/admin/orders", "/admin/orders".into()),
         ("/admin/orders/{id}", format!("/admin/orders/{SOME_ORDER}")),
+        ("/admin/products", "/admin/products?status=draft".into()),
+        ("/admin/products/new", "/admin/products/new".into()),
+        (
+            "/admin/products/{id}",
+            format!("/admin/products/{SOME_PRODUCT}"),
+        ),
+        ("/admin/users", "/admin/users?role=support".into()),
+        ("/admin/users/{id}", format!("/admin/users/{SOME_USER}")),
+        ("/admin/audit", "/admin/audit?kind=order".into()),
     ]
 }
 
@@ -164,4 +204,85 @@ async fn visitors_customers_and_support_are_refused_by_every_admin_endpoint_and_
             "{route} as admin"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_product_and_stock_forms_name_their_fields_and_write_nothing() {
+    let app = TestApp::spawn().await;
+    let admin = session_for(&app, Role::Admin).await;
+    let save = <AdminSaveProduct as ServerFn>::PATH;
+    let before = app.services.catalog.snapshot().products().len();
+
+    let bad = app
+        .request(call(
+            save,
+            "name=x&slug=Bad+Slug&description=&price=-4&category=weapons&status=gone&stock=-1",
+            Some(&admin),
+        ))
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    for field in ["name", "slug", "price", "category", "status", "stock"] {
+        assert!(
+            bad.body.contains(&format!("\"field\":\"{field}\"")),
+            "{field}: {}",
+            bad.body
+        );
+    }
+
+    let taken = app.services.catalog.snapshot().products()[0]
+        .slug
+        .as_str()
+        .to_owned();
+    let duplicate = app
+        .request(call(
+            save,
+            &format!("name=Copy+Cat&slug={taken}&description=&price=1&category=outdoor&status=active&stock=1"),
+            Some(&admin),
+        ))
+        .await;
+    assert_eq!(duplicate.status, StatusCode::CONFLICT, "{}", duplicate.body);
+    assert!(
+        duplicate.body.contains("already used"),
+        "{}",
+        duplicate.body
+    );
+    assert_eq!(app.services.catalog.snapshot().products().len(), before);
+
+    let product = app.services.catalog.snapshot().products()[0].clone();
+    let below_zero = app
+        .request(call(
+            <AdminAdjustStock as ServerFn>::PATH,
+            &format!(
+                "id={}&mode=delta&amount=-{}&reason=oops",
+                product.id.as_str(),
+                product.stock + 1
+            ),
+            Some(&admin),
+        ))
+        .await;
+    assert_eq!(
+        below_zero.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        below_zero.body
+    );
+    assert!(
+        below_zero.body.contains("\"field\":\"amount\""),
+        "{}",
+        below_zero.body
+    );
+    let no_reason = app
+        .request(call(
+            <AdminAdjustStock as ServerFn>::PATH,
+            &format!("id={}&mode=set&amount=3&reason=+", product.id.as_str()),
+            Some(&admin),
+        ))
+        .await;
+    assert!(
+        no_reason.body.contains("\"field\":\"reason\""),
+        "{}",
+        no_reason.body
+    );
+    let stored = app.services.catalog.get(&product.id).await.unwrap();
+    assert_eq!(stored.stock, product.stock);
 }

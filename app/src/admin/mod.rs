@@ -6,14 +6,16 @@ mod catalog_fns;
 mod pages;
 mod products;
 mod server_fns;
+mod users;
 
 pub use audit::{AdminAudit, AdminAuditPage, AuditTable};
 pub use catalog_fns::{AdminAdjustStock, AdminProduct, AdminProducts, AdminSaveProduct};
 pub use pages::{AdminOrderListPage, AdminOrderPage, AdminOverviewPage};
 pub use products::{AdminNewProductPage, AdminProductListPage, AdminProductPage};
 pub use server_fns::{
-    admin_overview, AdminMoveOrder, AdminOrder, AdminOrders, AdminOverview, Overview,
+    admin_overview, AdminGate, AdminMoveOrder, AdminOrder, AdminOrders, AdminOverview, Overview,
 };
+pub use users::{AdminChangeAccess, AdminUser, AdminUserListPage, AdminUserPage, AdminUsers};
 
 /// Where every admin server function is mounted. The access test finds them all by it.
 pub const API_PREFIX: &str = "/api/admin";

@@ -5,6 +5,7 @@ use super::catalog_fns::{
     admin_product, admin_products, AdminAdjustStock, AdminSaveProduct, ProductEditor,
 };
 use super::pages::{AdminFrame, Failure, Loading};
+use super::server_fns::admin_gate;
 use super::AuditTable;
 use crate::forms::{
     field_error, form_message, provide_url_error, Field, SelectField, SubmitButton, TextAreaField,
@@ -161,13 +162,23 @@ fn ProductList(page: AdminProductPage) -> impl IntoView {
 /// `/admin/products/new`.
 #[component]
 pub fn AdminNewProductPage() -> impl IntoView {
+    let gate = Resource::new(|| (), |_| admin_gate("/admin/products/new".into()));
     view! {
         <Title text="New product · Admin" />
         <AdminFrame>
             <h1 class="text-2xl font-bold">"New product"</h1>
-            <section class="max-w-2xl rounded-lg border border-slate-200 bg-white p-4">
-                <ProductForm prefill=ProductFields { status: "draft".into(), ..Default::default() } id=None read_at=None />
-            </section>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match gate.await {
+                        Ok(()) => view! {
+                            <section class="max-w-2xl rounded-lg border border-slate-200 bg-white p-4">
+                                <ProductForm prefill=ProductFields { status: "draft".into(), ..Default::default() } id=None read_at=None />
+                            </section>
+                        }.into_any(),
+                        Err(e) => view! { <Failure error=e /> }.into_any(),
+                    }
+                })}
+            </Suspense>
         </AdminFrame>
     }
 }

@@ -14,6 +14,19 @@ pub struct Overview {
     pub recent: Vec<Order>,
 }
 
+/// Only checks that the visitor is an admin: for console pages that load nothing else.
+#[server(prefix = "/api/admin")]
+pub async fn admin_gate(return_to: String) -> Result<(), ServerFnError> {
+    let services = crate::services()?;
+    let return_to = if return_to.starts_with("/admin") {
+        return_to
+    } else {
+        "/admin".into()
+    };
+    crate::identity::web::require_admin(&services, &return_to).await?;
+    Ok(())
+}
+
 #[server(prefix = "/api/admin")]
 pub async fn admin_overview() -> Result<Overview, ServerFnError> {
     let services = crate::services()?;
@@ -88,7 +101,7 @@ pub async fn admin_move_order(
     reason: Option<String>,
 ) -> Result<(), crate::forms::FormError> {
     use crate::forms::{invalid, reject, FormError};
-    use domain::orders::{Actor, OrderError, OrderId, OrderStatus};
+    use domain::orders::{OrderError, OrderId, OrderStatus};
     use domain::FieldError;
     let services = crate::services()?;
     let admin = crate::identity::web::require_admin(&services, "/admin/orders").await?;
@@ -109,7 +122,7 @@ pub async fn admin_move_order(
     };
     match services
         .orders
-        .advance(&id, to, Actor::Staff(admin.id), &reason)
+        .advance(&id, to, &domain::audit::Staff::from(&admin), &reason)
         .await
     {
         Ok(_) => {

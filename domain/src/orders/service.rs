@@ -6,6 +6,7 @@ use super::{
     pricing, sales, Actor, IdempotencyKey, Order, OrderError, OrderId, OrderLine, OrderStatus,
     ShippingAddress, ShortLine, StatusChange,
 };
+use crate::audit::{AuditEntry, AuditLog, Change, Staff, Target, TargetKind};
 use crate::cart::{CartOwner, CartService};
 use crate::catalog::{
     bump_version_item, return_stock_item, take_stock_item, CatalogService, ProductStatus,
@@ -339,11 +340,13 @@ impl OrderService {
         &self,
         id: &OrderId,
         to: OrderStatus,
-        actor: Actor,
+        staff: &Staff,
         reason: &str,
     ) -> Result<Order, OrderError> {
         if to == OrderStatus::Cancelled {
-            return self.cancel(id, actor, reason).await;
+            return self
+                .cancel_recorded(id, Actor::Staff(staff.id.clone()), reason, Some(staff))
+                .await;
         }
         let mut order = table::get_order(&self.store, id)
             .await?
@@ -356,25 +359,33 @@ impl OrderService {
         order.history.push(StatusChange {
             to,
             at: Timestamp::now(),
-            actor,
+            actor: Actor::Staff(staff.id.clone()),
             reason: reason.to_owned(),
         });
-        let result = self
-            .store
-            .client
-            .put_item()
+        let put = Put::builder()
             .table_name(self.store.tables.orders())
             .set_item(Some(table::to_item(&order)?))
             .condition_expression("#status = :from")
             .expression_attribute_names("#status", "status")
             .expression_attribute_values(":from", s(from.as_str()))
+            .build()
+            .map_err(StoreError::from)?;
+        let result = self
+            .store
+            .client
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().put(put).build())
+            .transact_items(self.status_audit(staff, &order, from, reason)?)
             .send()
             .await;
         match result {
             Ok(_) => Ok(order),
             Err(e)
                 if e.as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+                    .map(crate::store::cancellation_codes)
+                    .is_some_and(|codes| {
+                        codes.first().is_some_and(|c| c == "ConditionalCheckFailed")
+                    }) =>
             {
                 let now = table::get_order(&self.store, id)
                     .await?
@@ -384,8 +395,27 @@ impl OrderService {
                     to,
                 })
             }
-            Err(e) => Err(StoreError::call("PutItem", e).into()),
+            Err(e) => Err(StoreError::call("TransactWriteItems", e).into()),
         }
+    }
+
+    /// The audit entry of a staff member's status move, for the move's transaction.
+    fn status_audit(
+        &self,
+        staff: &Staff,
+        order: &Order,
+        from: OrderStatus,
+        reason: &str,
+    ) -> Result<TransactWriteItem, StoreError> {
+        let target = Target {
+            kind: TargetKind::Order,
+            id: order.id.as_str().to_owned(),
+            label: order.number.clone(),
+        };
+        let change = Change::new("status", from.as_str(), order.status.as_str());
+        let entry =
+            AuditEntry::new(staff, "order.status", target, vec![change]).with_reason(reason);
+        AuditLog::new(self.store.clone()).put(&entry)
     }
 
     /// Cancels an order and returns its stock, in one transaction that only succeeds while
@@ -397,6 +427,17 @@ impl OrderService {
         id: &OrderId,
         actor: Actor,
         reason: &str,
+    ) -> Result<Order, OrderError> {
+        self.cancel_recorded(id, actor, reason, None).await
+    }
+
+    /// [`OrderService::cancel`], recorded in the audit log when `staff` cancels.
+    async fn cancel_recorded(
+        &self,
+        id: &OrderId,
+        actor: Actor,
+        reason: &str,
+        staff: Option<&Staff>,
     ) -> Result<Order, OrderError> {
         let mut order = table::get_order(&self.store, id)
             .await?
@@ -449,6 +490,9 @@ impl OrderService {
         }
         items.push(bump_version_item(&products)?);
         items.push(sales::counter_item(&orders, &order, -1)?);
+        if let Some(staff) = staff {
+            items.push(self.status_audit(staff, &order, from, reason)?);
+        }
         for attempt in 0..CONFLICT_RETRIES {
             let result = self
                 .store
