@@ -178,38 +178,53 @@ pub fn AuditTable(entries: Vec<AuditEntry>, show_target: bool) -> impl IntoView 
                     </tr>
                 </thead>
                 <tbody>
-                    {entries.into_iter().map(|e| {
-                        let href = target_href(&e);
-                        let label = e.target.label.clone();
-                        view! {
-                            <tr class="border-t border-slate-200 align-top">
-                                <td class="py-1 pr-3 whitespace-nowrap">{e.at.datetime_utc()}</td>
-                                <td class="pr-3">{e.actor.email.as_str().to_owned()}</td>
-                                <td class="pr-3">{e.action.clone()}</td>
-                                {show_target.then(|| view! {
-                                    <td class="pr-3">{match href {
-                                        Some(href) => view! { <a href=href class="text-indigo-700 underline">{label}</a> }.into_any(),
-                                        None => label.into_any(),
-                                    }}</td>
-                                })}
-                                <td>
-                                    <ul role="list">
-                                        {e.changes.iter().map(|c| view! {
-                                            <li>
-                                                <span class="font-medium">{c.field.clone()}</span>": "
-                                                {(!c.before.is_empty()).then(|| view! { <del class="text-slate-500">{truncate(&c.before)}</del>" → " })}
-                                                <ins class="no-underline">{truncate(&c.after)}</ins>
-                                            </li>
-                                        }).collect_view()}
-                                    </ul>
-                                    {(!e.reason.is_empty()).then(|| view! { <p class="text-slate-600">{format!("Reason: {}", e.reason)}</p> })}
-                                </td>
-                            </tr>
-                        }
-                    }).collect_view()}
+                    {entries.into_iter().map(|entry| view! { <AuditRow entry show_target /> }).collect_view()}
                 </tbody>
             </table>
         </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn AuditRow(entry: AuditEntry, show_target: bool) -> impl IntoView {
+    let e = entry;
+    let href = target_href(&e);
+    let label = e.target.label.clone();
+    let about = show_target.then(|| {
+        let link = match href {
+            Some(href) => view! { <a href=href class="text-indigo-700 underline">{label}</a> }.into_any(),
+            None => label.into_any(),
+        };
+        view! { <td class="pr-3">{link}</td> }
+    });
+    view! {
+        <tr class="border-t border-slate-200 align-top">
+            <td class="py-1 pr-3 whitespace-nowrap">{e.at.datetime_utc()}</td>
+            <td class="pr-3">{e.actor.email.as_str().to_owned()}</td>
+            <td class="pr-3">{e.action.clone()}</td>
+            {about}
+            <td>
+                <ChangeList changes=e.changes.clone() />
+                {(!e.reason.is_empty()).then(|| view! { <p class="text-slate-600">{format!("Reason: {}", e.reason)}</p> })}
+            </td>
+        </tr>
+    }
+    .into_any()
+}
+
+#[component]
+fn ChangeList(changes: Vec<domain::audit::Change>) -> impl IntoView {
+    view! {
+        <ul role="list">
+            {changes.into_iter().map(|c| view! {
+                <li>
+                    <span class="font-medium">{c.field.clone()}</span>": "
+                    {(!c.before.is_empty()).then(|| view! { <del class="text-slate-500">{truncate(&c.before)}</del>" → " })}
+                    <ins class="no-underline">{truncate(&c.after)}</ins>
+                </li>
+            }).collect_view()}
+        </ul>
     }
     .into_any()
 }
