@@ -40,6 +40,44 @@ impl Timestamp {
     }
 }
 
+/// The start (00:00 UTC) of a calendar date typed as `YYYY-MM-DD`.
+pub fn parse_date(text: &str, field: &str) -> Result<Timestamp, crate::FieldError> {
+    let invalid = || crate::FieldError::new(field, "must be a date like 2026-11-26");
+    let text = text.trim();
+    let mut parts = text.splitn(3, '-');
+    let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(invalid());
+    };
+    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return Err(invalid());
+    }
+    let (y, m, d): (i64, u32, u32) = (
+        y.parse().map_err(|_| invalid())?,
+        m.parse().map_err(|_| invalid())?,
+        d.parse().map_err(|_| invalid())?,
+    );
+    if !(1970..=9999).contains(&y) || !(1..=12).contains(&m) || d == 0 {
+        return Err(invalid());
+    }
+    let days = days_from_civil(y, m, d);
+    // A day past the month's end (2026-02-30) comes back as another date: refuse it.
+    if civil_from_days(days) != (y, m, d) {
+        return Err(invalid());
+    }
+    Ok(Timestamp(days * 86_400_000))
+}
+
+/// Howard Hinnant's civil-to-days algorithm, the inverse of [`civil_from_days`].
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = i64::from((m + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// Howard Hinnant's days-to-civil algorithm: proleptic Gregorian calendar, no dependencies.
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
@@ -67,6 +105,23 @@ mod tests {
     fn a_leap_day_is_formatted_as_the_twenty_ninth_of_february() {
         // 2024-02-29T12:00:00Z
         assert_eq!(Timestamp(1_709_208_000_000).date_utc(), "2024-02-29");
+    }
+
+    #[test]
+    fn typed_dates_parse_to_the_start_of_their_day_and_impossible_ones_are_refused() {
+        let t = parse_date("2024-02-29", "from").unwrap();
+        assert_eq!(t.date_utc(), "2024-02-29");
+        assert_eq!(t.millis() % 86_400_000, 0);
+        for bad in [
+            "2023-02-29",
+            "2026-13-01",
+            "2026-1-1",
+            "yesterday",
+            "",
+            "1969-12-31",
+        ] {
+            assert!(parse_date(bad, "from").is_err(), "{bad:?}");
+        }
     }
 
     #[test]

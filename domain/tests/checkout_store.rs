@@ -510,3 +510,79 @@ fn staff() -> domain::audit::Staff {
         email: domain::identity::Email::parse("admin@cloudmart.test").unwrap(),
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_admin_order_filter_narrows_by_customer_and_dates_and_sorts_both_ways() {
+    use domain::orders::OrderFilter;
+    use domain::time::{parse_date, Timestamp};
+    let (_db, shop) = shop().await;
+    let lamp = product(&shop.catalog, "Filter Lamp", 1_000, 50).await;
+    let (ann, bob) = (customer(), customer());
+    let mut placed = Vec::new();
+    for (i, who) in [&ann, &bob, &ann].into_iter().enumerate() {
+        shop.carts
+            .add(&CartOwner::Customer(who.clone()), &lamp.id, q(1))
+            .await
+            .unwrap();
+        let key = format!("filter-test-key-{i:04}");
+        placed.push(shop.orders.place(checkout(who, &key)).await.unwrap());
+    }
+
+    let pending = OrderFilter::status(OrderStatus::Pending);
+    let (all, _) = shop.orders.page_matching(&pending, None, 10).await.unwrap();
+    assert_eq!(all.len(), 3);
+    assert_eq!(all[0].id, placed[2].id, "newest first");
+    let oldest = OrderFilter {
+        oldest_first: true,
+        ..pending.clone()
+    };
+    let (all, _) = shop.orders.page_matching(&oldest, None, 10).await.unwrap();
+    assert_eq!(all[0].id, placed[0].id, "oldest first");
+
+    let anns = OrderFilter {
+        customer: Some(ann.clone()),
+        ..pending.clone()
+    };
+    let (found, _) = shop.orders.page_matching(&anns, None, 10).await.unwrap();
+    assert_eq!(found.len(), 2);
+    assert!(found.iter().all(|o| o.customer == ann));
+
+    let today = parse_date(&Timestamp::now().date_utc(), "from").unwrap();
+    let today_only = OrderFilter {
+        from: Some(today),
+        until: Some(Timestamp(today.millis() + 86_400_000)),
+        ..pending.clone()
+    };
+    assert_eq!(
+        shop.orders
+            .page_matching(&today_only, None, 10)
+            .await
+            .unwrap()
+            .0
+            .len(),
+        3
+    );
+    let yesterday = OrderFilter {
+        from: Some(Timestamp(today.millis() - 86_400_000)),
+        until: Some(today),
+        ..anns.clone()
+    };
+    assert!(shop
+        .orders
+        .page_matching(&yesterday, None, 10)
+        .await
+        .unwrap()
+        .0
+        .is_empty());
+    let shipped = OrderFilter {
+        status: OrderStatus::Shipped,
+        ..anns
+    };
+    assert!(shop
+        .orders
+        .page_matching(&shipped, None, 10)
+        .await
+        .unwrap()
+        .0
+        .is_empty());
+}

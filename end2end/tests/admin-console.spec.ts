@@ -50,7 +50,13 @@ test('an admin moves an order through its statuses; only allowed moves are offer
   const admin = await browser.newPage();
   await signIn(admin, 'admin@cloudmart.test', 'admin-demo-pass');
   await admin.goto('/admin/orders?status=pending');
-  await expect(admin.getByRole('cell', { name: email })).toBeVisible();
+  await admin.getByLabel('Customer email').fill(email);
+  await admin.getByRole('button', { name: 'Apply' }).click();
+  await expect(admin.getByRole('cell', { name: email })).toHaveCount(1);
+  await admin.getByLabel('Customer email').fill('not-an-email');
+  await admin.getByLabel('Customer email').evaluate((el: HTMLInputElement) => { el.type = 'text'; });
+  await admin.getByRole('button', { name: 'Apply' }).click();
+  await expect(admin.locator('#filter-email-error')).toContainText('not an email address');
   await admin.goto(orderPath);
   await expect(admin.getByTestId('order-status')).toHaveText('Pending');
   await expect(admin.getByRole('button', { name: 'Mark as shipped' })).toHaveCount(0);

@@ -26,7 +26,10 @@ fn admin_server_fns() -> Vec<(&'static str, String)> {
     vec![
         (<AdminOverview as ServerFn>::PATH, String::new()),
         (<AdminGate as ServerFn>::PATH, "return_to=/admin".into()),
-        (<AdminOrders as ServerFn>::PATH, "status=pending".into()),
+        (
+            <AdminOrders as ServerFn>::PATH,
+            "status=pending&from=2026-01-01&to=2026-12-31&email=a%40b.test&sort=oldest".into(),
+        ),
         (<AdminOrder as ServerFn>::PATH, format!("id={SOME_ORDER}")),
         (
             <AdminMoveOrder as ServerFn>::PATH,

@@ -193,7 +193,9 @@ fn AuditRow(entry: AuditEntry, show_target: bool) -> impl IntoView {
     let label = e.target.label.clone();
     let about = show_target.then(|| {
         let link = match href {
-            Some(href) => view! { <a href=href class="text-indigo-700 underline">{label}</a> }.into_any(),
+            Some(href) => {
+                view! { <a href=href class="text-indigo-700 underline">{label}</a> }.into_any()
+            }
             None => label.into_any(),
         };
         view! { <td class="pr-3">{link}</td> }

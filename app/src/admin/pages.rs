@@ -116,10 +116,15 @@ fn OverviewView(o: Overview) -> impl IntoView {
 #[component]
 pub fn AdminOrderListPage() -> impl IntoView {
     let query = use_query_map();
-    let (status, after) = query.with_untracked(|q| (q.get("status"), q.get("after")));
+    let params = query.with_untracked(|q| {
+        ["status", "after", "from", "to", "email", "sort"].map(|name| q.get(name))
+    });
     let list = Resource::new(
         move || (),
-        move |_| admin_orders(status.clone(), after.clone()),
+        move |_| {
+            let [status, after, from, to, email, sort] = params.clone();
+            admin_orders(status, after, from, to, email, sort)
+        },
     );
     view! {
         <Title text="Orders · Admin" />
@@ -142,13 +147,14 @@ pub fn AdminOrderListPage() -> impl IntoView {
                                         </a>
                                     }).collect_view()}
                                 </nav>
+                                <OrderFilterForm list=list.clone() />
                                 {if list.orders.is_empty() {
                                     view! { <p class="text-slate-600">{format!("No {} orders.", current.label().to_lowercase())}</p> }.into_any()
                                 } else {
-                                    view! { <OrderTable orders=list.orders /> }.into_any()
+                                    view! { <OrderTable orders=list.orders.clone() /> }.into_any()
                                 }}
-                                {list.next.map(|next| view! {
-                                    <p><a href=format!("/admin/orders?status={}&after={next}", current.as_str()) rel="next" class="font-semibold text-indigo-700 underline">"Older orders"</a></p>
+                                {list.next.as_deref().map(|next| view! {
+                                    <p><a href=list.href(Some(next)) rel="next" class="font-semibold text-indigo-700 underline">"More orders"</a></p>
                                 })}
                             }.into_any()
                         }
@@ -157,6 +163,46 @@ pub fn AdminOrderListPage() -> impl IntoView {
                 })}
             </Suspense>
         </AdminFrame>
+    }
+}
+
+/// Date range, customer and order of the list; each unreadable field says why next to it.
+#[component]
+fn OrderFilterForm(list: super::server_fns::OrderList) -> impl IntoView {
+    let problem = |field: &str| {
+        list.problems
+            .iter()
+            .find(|p| p.field == field)
+            .map(|p| view! { <p id=format!("filter-{}-error", p.field) role="alert" class="text-sm font-medium text-rose-700">{p.message.clone()}</p> })
+    };
+    let input = "rounded-md border border-slate-300 px-2 py-1.5";
+    view! {
+        <form method="get" action="/admin/orders" role="search" aria-label="Filter orders" class="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-3">
+            <input type="hidden" name="status" value=list.status.as_str() />
+            <div class="flex flex-col gap-1">
+                <label for="filter-from" class="text-sm font-medium">"Placed from"</label>
+                <input id="filter-from" type="date" name="from" value=list.from.clone() class=input />
+                {problem("from")}
+            </div>
+            <div class="flex flex-col gap-1">
+                <label for="filter-to" class="text-sm font-medium">"to"</label>
+                <input id="filter-to" type="date" name="to" value=list.to.clone() class=input />
+                {problem("to")}
+            </div>
+            <div class="flex flex-col gap-1">
+                <label for="filter-email" class="text-sm font-medium">"Customer email"</label>
+                <input id="filter-email" type="email" name="email" value=list.email.clone() maxlength="254" class=input />
+                {problem("email")}
+            </div>
+            <div class="flex flex-col gap-1">
+                <label for="filter-sort" class="text-sm font-medium">"Order"</label>
+                <select id="filter-sort" name="sort" class="rounded-md border border-slate-300 bg-white px-2 py-1.5">
+                    <option value="newest" selected=!list.oldest_first>"Newest first"</option>
+                    <option value="oldest" selected=list.oldest_first>"Oldest first"</option>
+                </select>
+            </div>
+            <button type="submit" class="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50">"Apply"</button>
+        </form>
     }
 }
 

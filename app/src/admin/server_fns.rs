@@ -38,12 +38,42 @@ pub async fn admin_overview() -> Result<Overview, ServerFnError> {
     })
 }
 
-/// One page of the admin's order list.
+/// One page of the admin's order list, with the filter it answers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrderList {
     pub status: domain::orders::OrderStatus,
+    /// The filter as typed, to refill the form: from, to, email.
+    pub from: String,
+    pub to: String,
+    pub email: String,
+    pub oldest_first: bool,
+    /// Filter fields that could not be read, each with why; those filters are not applied.
+    pub problems: Vec<domain::FieldError>,
     pub orders: Vec<Order>,
     pub next: Option<String>,
+}
+
+impl OrderList {
+    /// This list's URL, continuing after `after` when given.
+    pub fn href(&self, after: Option<&str>) -> String {
+        use domain::catalog::percent_encode;
+        let mut url = format!(
+            "/admin/orders?status={}&from={}&to={}&email={}&sort={}",
+            self.status.as_str(),
+            percent_encode(&self.from),
+            percent_encode(&self.to),
+            percent_encode(&self.email),
+            if self.oldest_first {
+                "oldest"
+            } else {
+                "newest"
+            }
+        );
+        if let Some(after) = after {
+            url.push_str(&format!("&after={}", percent_encode(after)));
+        }
+        url
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -52,26 +82,73 @@ fn order_failure(e: domain::orders::OrderError) -> ServerFnError {
     ServerFnError::new("The orders could not be loaded. Please try again.")
 }
 
-/// Orders in one status (pending when the status is unknown), newest first.
+/// Orders in one status (pending when the status is unknown), newest or oldest first,
+/// optionally placed between two dates (inclusive) and by one customer (by email).
 #[server(prefix = "/api/admin")]
 pub async fn admin_orders(
     status: Option<String>,
     after: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    email: Option<String>,
+    sort: Option<String>,
 ) -> Result<OrderList, ServerFnError> {
-    use domain::orders::{OrderCursor, OrderStatus};
+    use domain::identity::Email;
+    use domain::orders::{OrderCursor, OrderFilter, OrderStatus};
+    use domain::time::{parse_date, Timestamp};
     let services = crate::services()?;
     crate::identity::web::require_admin(&services, "/admin/orders").await?;
     let status = status
         .and_then(|s| OrderStatus::parse(&s).ok())
         .unwrap_or(OrderStatus::Pending);
+    let text =
+        |v: Option<String>| -> String { v.unwrap_or_default().trim().chars().take(254).collect() };
+    let (from, to, email) = (text(from), text(to), text(email));
+    let mut filter = OrderFilter::status(status);
+    filter.oldest_first = sort.as_deref() == Some("oldest");
+    let mut problems = Vec::new();
+    if !from.is_empty() {
+        filter.from = parse_date(&from, "from").map_err(|e| problems.push(e)).ok();
+    }
+    if !to.is_empty() {
+        filter.until = parse_date(&to, "to")
+            .map(|t| Timestamp(t.millis() + 86_400_000))
+            .map_err(|e| problems.push(e))
+            .ok();
+    }
+    let mut unknown_customer = false;
+    if !email.is_empty() {
+        match Email::parse(&email) {
+            Ok(address) => match services.identity.find_by_email(&address).await {
+                Ok(Some(user)) => filter.customer = Some(user.account.id),
+                Ok(None) => unknown_customer = true,
+                Err(e) => {
+                    tracing::error!(error = ?e, "looking up a customer failed");
+                    return Err(ServerFnError::new(
+                        "The orders could not be loaded. Please try again.",
+                    ));
+                }
+            },
+            Err(_) => problems.push(domain::FieldError::new("email", "is not an email address")),
+        }
+    }
     let after = after.as_deref().and_then(OrderCursor::parse);
-    let (orders, next) = services
-        .orders
-        .page_with_status(status, after.as_ref(), 25)
-        .await
-        .map_err(order_failure)?;
+    let (orders, next) = if unknown_customer {
+        (Vec::new(), None)
+    } else {
+        services
+            .orders
+            .page_matching(&filter, after.as_ref(), 25)
+            .await
+            .map_err(order_failure)?
+    };
     Ok(OrderList {
         status,
+        from,
+        to,
+        email,
+        oldest_first: filter.oldest_first,
+        problems,
         orders,
         next: next.map(|c| c.encode()),
     })

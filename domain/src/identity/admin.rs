@@ -220,6 +220,21 @@ impl IdentityService {
         Ok((users, next))
     }
 
+    /// An account by email, with whether it is disabled.
+    pub async fn find_by_email(
+        &self,
+        email: &super::Email,
+    ) -> Result<Option<UserSummary>, IdentityError> {
+        Ok(self
+            .tables
+            .user_by_email(email)
+            .await?
+            .map(|u| UserSummary {
+                account: u.account,
+                disabled: u.disabled,
+            }))
+    }
+
     /// An account by id, with whether it is disabled.
     pub async fn user_summary(&self, id: &UserId) -> Result<Option<UserSummary>, IdentityError> {
         Ok(self.tables.user(id).await?.map(|u| UserSummary {

@@ -29,6 +29,31 @@ use crate::time::Timestamp;
 use crate::{FieldError, Money};
 use serde::{Deserialize, Serialize};
 
+/// What the admin's order list is narrowed to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderFilter {
+    pub status: OrderStatus,
+    /// Placed at or after.
+    pub from: Option<Timestamp>,
+    /// Placed before.
+    pub until: Option<Timestamp>,
+    /// Only this customer's orders.
+    pub customer: Option<UserId>,
+    pub oldest_first: bool,
+}
+
+impl OrderFilter {
+    pub fn status(status: OrderStatus) -> Self {
+        Self {
+            status,
+            from: None,
+            until: None,
+            customer: None,
+            oldest_first: false,
+        }
+    }
+}
+
 /// One day's net sales.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DaySales {

@@ -3,8 +3,8 @@
 
 use super::table::{self, OrderCursor};
 use super::{
-    pricing, sales, Actor, IdempotencyKey, Order, OrderError, OrderId, OrderLine, OrderStatus,
-    ShippingAddress, ShortLine, StatusChange,
+    pricing, sales, Actor, IdempotencyKey, Order, OrderError, OrderFilter, OrderId, OrderLine,
+    OrderStatus, ShippingAddress, ShortLine, StatusChange,
 };
 use crate::audit::{AuditEntry, AuditLog, Change, Staff, Target, TargetKind};
 use crate::cart::{CartOwner, CartService};
@@ -302,15 +302,15 @@ impl OrderService {
         Ok(table::page_for_customer(&self.store, customer, after, limit).await?)
     }
 
-    /// Orders in one status, newest first, one page at a time.
-    #[tracing::instrument(name = "orders.page_with_status", skip(self, after))]
-    pub async fn page_with_status(
+    /// One page of the orders matching the admin's filter.
+    #[tracing::instrument(name = "orders.page_matching", skip_all, fields(status = filter.status.as_str()))]
+    pub async fn page_matching(
         &self,
-        status: OrderStatus,
+        filter: &OrderFilter,
         after: Option<&OrderCursor>,
         limit: i32,
     ) -> Result<(Vec<Order>, Option<OrderCursor>), OrderError> {
-        Ok(table::page_with_status(&self.store, status, after, limit).await?)
+        Ok(table::page_matching(&self.store, filter, after, limit).await?)
     }
 
     /// Any order, for staff.

@@ -3,7 +3,7 @@
 //! a checkout key placed; `N#<number>` claims a human order number.
 
 use super::OrderStatus;
-use super::{Order, OrderError, OrderId};
+use super::{Order, OrderError, OrderFilter, OrderId};
 use crate::identity::UserId;
 use crate::store::attr::{s, Item, Reader};
 use crate::store::schema::orders::{BY_CUSTOMER, BY_STATUS};
@@ -94,33 +94,68 @@ pub async fn page_for_customer(
     after: Option<&OrderCursor>,
     limit: i32,
 ) -> Result<(Vec<Order>, Option<OrderCursor>), StoreError> {
-    page_by_index(
-        store,
-        BY_CUSTOMER,
-        "customer_id",
-        customer.as_str(),
-        after,
-        limit,
-    )
-    .await
+    let query = IndexQuery::newest_first(BY_CUSTOMER, "customer_id", customer.as_str());
+    page_by_index(store, &query, after, limit).await
 }
 
-/// Orders in one status, newest first, one page at a time: the admin's order lists.
-pub async fn page_with_status(
+/// Orders matching the admin's filter, one page at a time: through `by_customer` when a
+/// customer is named (filtered by status), else through `by_status`; the date range is a key
+/// condition on either.
+pub async fn page_matching(
     store: &Store,
-    status: OrderStatus,
+    filter: &OrderFilter,
     after: Option<&OrderCursor>,
     limit: i32,
 ) -> Result<(Vec<Order>, Option<OrderCursor>), StoreError> {
-    page_by_index(store, BY_STATUS, "status", status.as_str(), after, limit).await
+    let mut query = match &filter.customer {
+        Some(customer) => IndexQuery {
+            status: Some(filter.status.as_str()),
+            ..IndexQuery::newest_first(BY_CUSTOMER, "customer_id", customer.as_str())
+        },
+        None => IndexQuery::newest_first(BY_STATUS, "status", filter.status.as_str()),
+    };
+    query.oldest_first = filter.oldest_first;
+    if filter.from.is_some() || filter.until.is_some() {
+        let from = filter.from.map_or(0, |t| t.millis().max(0));
+        let until = filter.until.map_or(i64::MAX / 2, |t| t.millis().max(0));
+        // Sort keys are `<millis:015>#<id>`: `~` sorts after every id character.
+        query.range = Some((
+            format!("{from:015}"),
+            format!("{:015}~", until.saturating_sub(1)),
+        ));
+    }
+    page_by_index(store, &query, after, limit).await
 }
 
-/// One page of an index keyed by `key = value` and sorted by `created_sk`, newest first.
+/// A query on one of the orders indexes.
+struct IndexQuery<'a> {
+    index: &'a str,
+    key: &'a str,
+    value: &'a str,
+    /// `created_sk` between these, inclusive.
+    range: Option<(String, String)>,
+    /// Keep only orders in this status (for indexes not keyed by status).
+    status: Option<&'a str>,
+    oldest_first: bool,
+}
+
+impl<'a> IndexQuery<'a> {
+    fn newest_first(index: &'a str, key: &'a str, value: &'a str) -> Self {
+        Self {
+            index,
+            key,
+            value,
+            range: None,
+            status: None,
+            oldest_first: false,
+        }
+    }
+}
+
+/// One page of an index sorted by `created_sk`.
 async fn page_by_index(
     store: &Store,
-    index: &str,
-    key: &str,
-    value: &str,
+    q: &IndexQuery<'_>,
     after: Option<&OrderCursor>,
     limit: i32,
 ) -> Result<(Vec<Order>, Option<OrderCursor>), StoreError> {
@@ -129,17 +164,29 @@ async fn page_by_index(
         .client
         .query()
         .table_name(&table)
-        .index_name(index)
-        .key_condition_expression("#key = :value")
-        .expression_attribute_names("#key", key)
-        .expression_attribute_values(":value", s(value))
-        .scan_index_forward(false)
+        .index_name(q.index)
+        .expression_attribute_names("#key", q.key)
+        .expression_attribute_values(":value", s(q.value))
+        .scan_index_forward(q.oldest_first)
         .limit(limit);
+    query = match &q.range {
+        Some((lo, hi)) => query
+            .key_condition_expression("#key = :value AND created_sk BETWEEN :lo AND :hi")
+            .expression_attribute_values(":lo", s(lo))
+            .expression_attribute_values(":hi", s(hi)),
+        None => query.key_condition_expression("#key = :value"),
+    };
+    if let Some(status) = q.status {
+        query = query
+            .filter_expression("#status = :status")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":status", s(status));
+    }
     if let Some(c) = after {
         query = query
             .exclusive_start_key("pk", s(&c.pk))
             .exclusive_start_key("created_sk", s(&c.created_sk))
-            .exclusive_start_key(key, s(value));
+            .exclusive_start_key(q.key, s(q.value));
     }
     let out = query
         .send()
