@@ -12,6 +12,8 @@ pub mod catalog;
 pub mod field_error;
 pub mod identity;
 pub mod markup;
+#[cfg(feature = "ssr")]
+pub mod media;
 pub mod money;
 pub mod orders;
 #[cfg(feature = "ssr")]

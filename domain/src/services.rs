@@ -4,6 +4,7 @@
 use crate::cart::CartService;
 use crate::catalog::{CatalogError, CatalogService};
 use crate::identity::IdentityService;
+use crate::media::MediaStore;
 use crate::orders::OrderService;
 use crate::store::Store;
 use std::sync::Arc;
@@ -15,6 +16,8 @@ pub struct Services {
     pub identity: IdentityService,
     pub carts: CartService,
     pub orders: OrderService,
+    /// Uploaded images; in memory until [`Services::with_media`] names a real store.
+    pub media: MediaStore,
 }
 
 impl Services {
@@ -29,6 +32,12 @@ impl Services {
             identity,
             carts,
             orders,
+            media: MediaStore::in_memory(),
         })
+    }
+
+    /// The same services, keeping uploaded images in `media`.
+    pub fn with_media(self, media: MediaStore) -> Self {
+        Self { media, ..self }
     }
 }

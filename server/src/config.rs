@@ -99,6 +99,11 @@ pub struct RawSettings {
     /// (default: http://<addr>).
     #[arg(long, env = "CLOUDMART_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
+    /// Where uploaded product images are kept: a folder (default `<data dir>/media`),
+    /// `s3://bucket[/prefix]` or `gs://bucket[/prefix]` (credentials from the usual
+    /// AWS / Google environment).
+    #[arg(long, env = "CLOUDMART_MEDIA", global = true)]
+    pub media: Option<String>,
     /// The built site (scripts, styles, images) to serve.
     #[arg(
         long,
@@ -131,6 +136,8 @@ pub struct Config {
     pub log: String,
     pub public_url: String,
     pub site_root: PathBuf,
+    /// Where uploaded images are kept (see [`RawSettings::media`]).
+    pub media: String,
 }
 
 /// A setting with an unusable value: displayed as one line naming it and what it accepts.
@@ -219,7 +226,32 @@ impl Config {
                 "a directory path",
             ));
         }
+        let media = match raw.media.as_deref().map(str::trim) {
+            None | Some("") => PathBuf::from(raw.data_dir.trim())
+                .join("media")
+                .to_string_lossy()
+                .into_owned(),
+            Some(url) if url.starts_with("s3://") || url.starts_with("gs://") => {
+                if url.len() <= "s3://".len() {
+                    return Err(invalid(
+                        "CLOUDMART_MEDIA",
+                        url,
+                        "a folder, s3://bucket[/prefix] or gs://bucket[/prefix]",
+                    ));
+                }
+                url.to_owned()
+            }
+            Some(url) if url.contains("://") && !url.starts_with("file://") => {
+                return Err(invalid(
+                    "CLOUDMART_MEDIA",
+                    url,
+                    "a folder, s3://bucket[/prefix] or gs://bucket[/prefix]",
+                ))
+            }
+            Some(folder) => folder.to_owned(),
+        };
         Ok(Self {
+            media,
             addr,
             data_dir: PathBuf::from(raw.data_dir.trim()),
             store,

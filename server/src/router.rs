@@ -110,6 +110,7 @@ pub fn build(services: Services, site: Site) -> Router {
         .route("/robots.txt", get(seo::robots))
         .route("/health/live", get(health::live))
         .route("/health/ready", get(health::ready))
+        .merge(crate::admin_http::routes())
         .leptos_routes_with_context(&state, routes, context, app_shell)
         .merge(static_files::routes(&site.root))
         .fallback(not_found)

@@ -4,6 +4,7 @@ use crate::config::{Config, StoreMode};
 use crate::router::{self, Site};
 use domain::catalog::{demo, CatalogError};
 use domain::identity::{IdentityError, Role, SignUp};
+use domain::media::MediaStore;
 use domain::services::Services;
 use domain::store::embedded::{EmbeddedDynamo, EmbeddedError};
 use domain::store::schema::TableOutcome;
@@ -63,7 +64,9 @@ pub async fn open_store(config: &Config) -> Result<OpenStore, StartError> {
 
 pub async fn serve(config: Config) -> Result<(), StartError> {
     let OpenStore { store, embedded } = open_store(&config).await?;
-    let services = Services::start(store).await?;
+    let media = MediaStore::open(&config.media)
+        .map_err(|e| StartError::Invalid(format!("CLOUDMART_MEDIA {}: {e}", config.media)))?;
+    let services = Services::start(store).await?.with_media(media);
     if embedded.is_some() {
         let report = demo::seed(&services.catalog).await?;
         if !report.already_seeded {

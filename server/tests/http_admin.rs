@@ -11,10 +11,10 @@ use app::admin::{
 };
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use domain::identity::{Role, SignIn, SignUp, SESSION_COOKIE};
+use domain::identity::Role;
 use leptos::server_fn::ServerFn;
 use std::collections::BTreeSet;
-use support::{TestApp, ORIGIN};
+use support::{multipart_post, session_for, TestApp, ORIGIN};
 
 const SOME_ORDER: &str = "8f0e2a4c-3b1d-4c5e-9f7a-1b2c3d4e5f60";
 const SOME_PRODUCT: &str = "01936b2e-7c4a-7b3e-9f1d-2a4b6c8d0e1f";
@@ -106,27 +106,6 @@ async fn every_admin_endpoint_is_in_the_access_table() {
     assert_eq!(pages, listed, "admin pages missing from the table");
 }
 
-async fn session_for(app: &TestApp, role: Role) -> String {
-    let email = format!("{}@access.test", role.as_str());
-    let form = SignUp::parse("Access Tester", &email, "access test password").unwrap();
-    app.services
-        .identity
-        .ensure_account(form, role)
-        .await
-        .unwrap();
-    let (_, token) = app
-        .services
-        .identity
-        .sign_in(SignIn {
-            email,
-            password: "access test password".into(),
-            client: None,
-        })
-        .await
-        .unwrap();
-    format!("{SESSION_COOKIE}={}", token.as_str())
-}
-
 fn call(path: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
     let mut request = Request::post(path)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -206,6 +185,28 @@ async fn visitors_customers_and_support_are_refused_by_every_admin_endpoint_and_
             served.body.contains("aria-label=\"Admin\""),
             "{route} as admin"
         );
+    }
+
+    for (method, route) in server::ADMIN_ENDPOINTS {
+        assert_eq!(*method, "POST", "{route}: only uploads so far");
+        let url = route.replace("{id}", SOME_PRODUCT);
+        let upload = |cookie| multipart_post(&url, cookie, "image", "x.png", b"not an image");
+        let anonymous = app.request(upload(None)).await;
+        assert!(
+            anonymous.status.is_redirection(),
+            "{route} anonymous: {}",
+            anonymous.status
+        );
+        assert!(anonymous
+            .header("location")
+            .starts_with("/account/sign-in?next="));
+        for (who, cookie) in [("customer", &customer), ("support", &support)] {
+            let refused = app.request(upload(Some(cookie))).await;
+            assert_eq!(refused.status, StatusCode::FORBIDDEN, "{route} as {who}");
+            assert!(refused.body.contains("for admins"), "{route} as {who}");
+        }
+        let served = app.request(upload(Some(&admin))).await;
+        assert_ne!(served.status, StatusCode::FORBIDDEN, "{route} as admin");
     }
 }
 

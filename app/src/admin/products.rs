@@ -187,10 +187,12 @@ pub fn AdminNewProductPage() -> impl IntoView {
 #[component]
 pub fn AdminProductPage() -> impl IntoView {
     let id = use_params_map().with_untracked(|p| p.get("id").unwrap_or_default());
-    let saved = use_query_map().with_untracked(|q| q.get("saved"));
+    let (saved, image_error) =
+        use_query_map().with_untracked(|q| (q.get("saved"), q.get("image_error")));
     let editor = Resource::new(move || (), move |_| admin_product(id.clone()));
     let notice = match saved.as_deref() {
         Some("stock") => Some("The stock is updated."),
+        Some("image") => Some("The image is saved."),
         Some(_) => Some("The product is saved."),
         None => None,
     };
@@ -200,20 +202,22 @@ pub fn AdminProductPage() -> impl IntoView {
                 <p role="status" class="rounded-md border border-emerald-200 bg-emerald-50 p-3 text-emerald-900">{text}</p>
             })}
             <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
+                {move || {
+                    let image_error = image_error.clone();
+                    Suspend::new(async move {
                     match editor.await {
-                        Ok(Some(editor)) => view! { <ProductEditorView editor /> }.into_any(),
+                        Ok(Some(editor)) => view! { <ProductEditorView editor image_error /> }.into_any(),
                         Ok(None) => view! { <crate::NotFound /> }.into_any(),
                         Err(e) => view! { <Failure error=e /> }.into_any(),
                     }
-                })}
+                })}}
             </Suspense>
         </AdminFrame>
     }
 }
 
 #[component]
-fn ProductEditorView(editor: ProductEditor) -> impl IntoView {
+fn ProductEditorView(editor: ProductEditor, image_error: Option<String>) -> impl IntoView {
     let p = editor.product;
     let title = p.name.clone();
     let id = p.id.as_str().to_owned();
@@ -239,11 +243,42 @@ fn ProductEditorView(editor: ProductEditor) -> impl IntoView {
                     <p class="mt-1">"In stock now: " <strong data-testid="stock">{p.stock}</strong></p>
                     <StockForm id=id.clone() />
                 </section>
+                <ImageForm id=id.clone() image=p.image.clone() name=p.name.clone() error=image_error />
             </aside>
         </div>
         <section aria-labelledby="history-title">
             <h2 id="history-title" class="text-lg font-semibold">"History"</h2>
             <AuditTable entries=editor.history show_target=false />
+        </section>
+    }
+}
+
+/// The product's image and the form that replaces it: a plain multipart post, re-encoded
+/// on the server; an error comes back in the URL and is shown next to the file input.
+#[component]
+fn ImageForm(id: String, image: String, name: String, error: Option<String>) -> impl IntoView {
+    let has_error = error.is_some();
+    view! {
+        <section aria-labelledby="image-title" class="rounded-lg border border-slate-200 bg-white p-4">
+            <h2 id="image-title" class="text-lg font-semibold">"Image"</h2>
+            {(!image.is_empty()).then(|| view! {
+                <img src=domain::catalog::thumbnail_of(&image) alt=format!("Current image of {name}") class="mt-2 aspect-square w-40 rounded-md border border-slate-200 object-cover" />
+            })}
+            <form method="post" action=format!("/admin/products/{id}/image") enctype="multipart/form-data" class="mt-3 flex flex-col gap-2">
+                <label for="field-image" class="font-medium">"New image"</label>
+                <input
+                    id="field-image"
+                    type="file"
+                    name="image"
+                    required
+                    accept="image/png,image/jpeg,image/webp"
+                    aria-invalid=has_error.then_some("true")
+                    aria-describedby="field-image-hint field-image-error"
+                />
+                <p id="field-image-hint" class="text-sm text-slate-600">"PNG, JPEG or WebP, up to 5 MB. It is resized to a thumbnail and a large image."</p>
+                <p id="field-image-error" role="alert" class="text-sm font-medium text-rose-700">{error}</p>
+                <button type="submit" class="rounded-md border border-slate-300 bg-white px-4 py-2 font-semibold hover:bg-slate-50">"Upload image"</button>
+            </form>
         </section>
     }
 }

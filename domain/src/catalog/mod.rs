@@ -23,6 +23,7 @@ pub use admin_list::{admin_page, AdminProductPage, AdminProductQuery};
 pub use browse::{browse, CatalogPage, CategoryCount};
 pub use category::Category;
 pub use editing::{parse_price, parse_reason, ProductDraft, ProductFields, StockChange, MAX_STOCK};
+pub use product::thumbnail_of;
 pub use product::{
     NewProduct, Product, ProductCard, ProductDetail, ProductId, ProductName, ProductStatus, Slug,
     StockState, LOW_STOCK_THRESHOLD,

@@ -217,9 +217,18 @@ impl Product {
             name: self.name.clone(),
             price: self.price,
             category: self.category,
-            image: self.image.clone(),
+            image: thumbnail_of(&self.image),
             stock_state: self.stock_state(),
         }
+    }
+}
+
+/// The thumbnail of an image path: uploaded images have one next to the large size
+/// (`…-large.jpg` → `…-thumb.jpg`); other images (the demo's SVGs) serve as their own.
+pub fn thumbnail_of(image: &str) -> String {
+    match image.strip_suffix("-large.jpg") {
+        Some(base) => format!("{base}-thumb.jpg"),
+        None => image.to_owned(),
     }
 }
 

@@ -145,3 +145,56 @@ pub fn island_form_post(path: &str, body: &str) -> Request<Body> {
         .body(Body::from(body.to_owned()))
         .unwrap()
 }
+
+/// A signed-in session of a fresh account with `role`, as its cookie header value.
+pub async fn session_for(app: &TestApp, role: domain::identity::Role) -> String {
+    let email = format!("{}@access.test", role.as_str());
+    let form =
+        domain::identity::SignUp::parse("Access Tester", &email, "access test password").unwrap();
+    app.services
+        .identity
+        .ensure_account(form, role)
+        .await
+        .unwrap();
+    let (_, token) = app
+        .services
+        .identity
+        .sign_in(domain::identity::SignIn {
+            email,
+            password: "access test password".into(),
+            client: None,
+        })
+        .await
+        .unwrap();
+    format!("{}={}", domain::identity::SESSION_COOKIE, token.as_str())
+}
+
+/// A file upload as a browser's form sends it: `multipart/form-data` with one file field,
+/// from a page of this site.
+pub fn multipart_post(
+    path: &str,
+    cookie: Option<&str>,
+    field: &str,
+    file_name: &str,
+    bytes: &[u8],
+) -> Request<Body> {
+    const BOUNDARY: &str = "----cloudmart-test-boundary";
+    let mut body = format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: image/png\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    let mut request = Request::post(path)
+        .header(
+            axum::http::header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .header(axum::http::header::HOST, "shop.example")
+        .header(axum::http::header::ORIGIN, ORIGIN)
+        .header(axum::http::header::ACCEPT, "text/html");
+    if let Some(cookie) = cookie {
+        request = request.header(axum::http::header::COOKIE, cookie);
+    }
+    request.body(Body::from(body)).unwrap()
+}
