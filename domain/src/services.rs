@@ -16,6 +16,8 @@ pub struct Services {
     pub identity: IdentityService,
     pub carts: CartService,
     pub orders: OrderService,
+    /// Catalog imports running in this process.
+    pub imports: crate::catalog::import::ImportJobs,
     /// Uploaded images; in memory until [`Services::with_media`] names a real store.
     pub media: MediaStore,
 }
@@ -32,6 +34,7 @@ impl Services {
             identity,
             carts,
             orders,
+            imports: Default::default(),
             media: MediaStore::in_memory(),
         })
     }

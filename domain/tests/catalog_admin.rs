@@ -334,3 +334,61 @@ async fn the_log_filters_by_kind_and_by_actor() {
     assert_eq!(first[0].action, "stock.adjusted");
     assert_eq!(second[0].action, "product.created");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_applies_each_valid_row_reports_each_bad_one_and_exports_round_trip() {
+    use domain::catalog::import::{export_csv, parse_csv, ImportJobs};
+    let (_db, _store, catalog) = catalog().await;
+    let admin = staff("admin@cloudmart.test");
+    let lamp = catalog
+        .create_by(&admin, form("Trail Lamp", "active").parse().unwrap(), 3)
+        .await
+        .unwrap();
+    let file = "slug,name,description,price,category,status,featured,stock\n\
+        trail-lamp,Trail Lamp,Made for tests.,21.00,outdoor,active,no,9\n\
+        camp-stool,Camp Stool,Folds flat.,15.00,outdoor,draft,yes,4\n\
+        bad-price,Bad Price,,-2,outdoor,active,no,1\n\
+        bad-stock,Bad Stock,,2,outdoor,active,no,lots\n\
+        camp-stool,Camp Stool,Folds flat.,15.00,outdoor,draft,yes,4\n";
+    let rows = parse_csv(file.as_bytes()).unwrap();
+    let jobs = ImportJobs::default();
+    let id = jobs.start(catalog.clone(), admin.clone(), "test.csv", rows);
+    let report = loop {
+        let p = jobs.progress(&id).unwrap();
+        if p.finished {
+            break p;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert_eq!((report.total, report.done), (5, 5));
+    assert_eq!(
+        (report.created, report.updated, report.unchanged),
+        (1, 1, 1)
+    );
+    let lines: Vec<u64> = report.errors.iter().map(|e| e.line).collect();
+    assert_eq!(lines, [4, 5]);
+    assert!(
+        report.errors[0]
+            .message
+            .contains("price must not be negative"),
+        "{:?}",
+        report.errors
+    );
+    assert!(
+        report.errors[1].message.contains("stock"),
+        "{:?}",
+        report.errors
+    );
+
+    let updated = catalog.get(&lamp.id).await.unwrap();
+    assert_eq!((updated.price.cents(), updated.stock), (2100, 9));
+    let history = catalog.history(&updated, 5).await.unwrap();
+    assert_eq!(history[0].action, "product.imported");
+
+    let all = catalog.all_products().await.unwrap();
+    assert_eq!(all.len(), 2, "bad rows wrote nothing");
+    let exported = export_csv(&all).unwrap();
+    let again = parse_csv(exported.as_bytes()).unwrap();
+    assert_eq!(again.len(), 2);
+    assert!(again.iter().all(|r| r.fields.parse().is_ok()));
+}

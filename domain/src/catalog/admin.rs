@@ -108,7 +108,8 @@ impl CatalogService {
             featured: draft.featured,
             ..before.clone()
         };
-        self.save(staff, "product.edited", before, after).await
+        self.save(staff, "product.edited", before, after, false)
+            .await
     }
 
     /// Moves a product to draft, active or archived. Archived products leave the storefront
@@ -125,7 +126,8 @@ impl CatalogService {
             status,
             ..before.clone()
         };
-        self.save(staff, "product.status", before, after).await
+        self.save(staff, "product.status", before, after, false)
+            .await
     }
 
     /// Points a product at a new image (already stored).
@@ -141,25 +143,34 @@ impl CatalogService {
             image,
             ..before.clone()
         };
-        self.save(staff, "product.image", before, after).await
+        self.save(staff, "product.image", before, after, false)
+            .await
     }
 
-    async fn save(
+    /// Writes `after` over `before` (and its stock too, `with_stock`), with the audit entry.
+    pub(super) async fn save(
         &self,
         staff: &Staff,
         action: &str,
         before: Product,
         mut after: Product,
+        with_stock: bool,
     ) -> Result<Product, CatalogError> {
-        let changed = product_changes(&before, &after);
+        let mut changed = product_changes(&before, &after);
+        if with_stock && before.stock != after.stock {
+            changed.push(Change::new("stock", before.stock, after.stock));
+        }
         if changed.is_empty() {
             return Ok(before);
         }
         after.updated_at = Timestamp::now().max(Timestamp(before.updated_at.millis() + 1));
         let entry = AuditEntry::new(staff, action, target(&after), changed);
-        self.table
-            .update(&before, &after, self.audit.put(&entry)?)
-            .await?;
+        let audit = self.audit.put(&entry)?;
+        if with_stock {
+            self.table.update_with_stock(&before, &after, audit).await?;
+        } else {
+            self.table.update(&before, &after, audit).await?;
+        }
         self.apply_local(&after);
         Ok(after)
     }
@@ -219,6 +230,19 @@ impl CatalogService {
         limit: usize,
     ) -> Result<Vec<AuditEntry>, CatalogError> {
         Ok(self.audit.history(&target(product), limit).await?)
+    }
+
+    /// Every product in every status, read from the store (for the catalog export).
+    pub async fn all_products(&self) -> Result<Vec<Product>, CatalogError> {
+        let mut products = Vec::new();
+        for status in [
+            ProductStatus::Active,
+            ProductStatus::Draft,
+            ProductStatus::Archived,
+        ] {
+            products.extend(self.table.all_by_status(status).await?);
+        }
+        Ok(products)
     }
 
     /// One page of the admin's product list (every status), read from the store.

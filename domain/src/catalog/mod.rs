@@ -4,6 +4,7 @@ mod admin_list;
 mod browse;
 mod category;
 mod editing;
+mod import_report;
 mod product;
 mod query;
 pub mod search;
@@ -15,6 +16,8 @@ pub mod demo;
 #[cfg(feature = "ssr")]
 mod error;
 #[cfg(feature = "ssr")]
+pub mod import;
+#[cfg(feature = "ssr")]
 mod service;
 #[cfg(feature = "ssr")]
 mod table;
@@ -23,6 +26,7 @@ pub use admin_list::{admin_page, AdminProductPage, AdminProductQuery};
 pub use browse::{browse, CatalogPage, CategoryCount};
 pub use category::Category;
 pub use editing::{parse_price, parse_reason, ProductDraft, ProductFields, StockChange, MAX_STOCK};
+pub use import_report::{ImportProgress, RowError, CSV_COLUMNS};
 pub use product::thumbnail_of;
 pub use product::{
     NewProduct, Product, ProductCard, ProductDetail, ProductId, ProductName, ProductStatus, Slug,

@@ -142,15 +142,41 @@ impl ProductTable {
         after: &Product,
         audit: TransactWriteItem,
     ) -> Result<(), CatalogError> {
-        let update = Update::builder()
+        self.update_with(before, after, false, audit).await
+    }
+
+    /// [`ProductTable::update`] that also sets the stock to `after.stock`, only if it is still
+    /// `before.stock` (a catalog import row: fields and stock in one write).
+    pub async fn update_with_stock(
+        &self,
+        before: &Product,
+        after: &Product,
+        audit: TransactWriteItem,
+    ) -> Result<(), CatalogError> {
+        self.update_with(before, after, true, audit).await
+    }
+
+    async fn update_with(
+        &self,
+        before: &Product,
+        after: &Product,
+        with_stock: bool,
+        audit: TransactWriteItem,
+    ) -> Result<(), CatalogError> {
+        let mut set = "SET slug = :slug, #name = :name, description = :description, \
+             price_cents = :price, currency = :currency, category = :category, \
+             image = :image, #status = :status, featured = :featured, updated_at = :now"
+            .to_owned();
+        let mut condition = "updated_at = :read".to_owned();
+        if with_stock {
+            set.push_str(", stock = :stock");
+            condition.push_str(" AND stock = :was_stock");
+        }
+        let mut update = Update::builder()
             .table_name(&self.name)
             .key("pk", s(product_pk(&before.id)))
-            .update_expression(
-                "SET slug = :slug, #name = :name, description = :description, \
-                 price_cents = :price, currency = :currency, category = :category, \
-                 image = :image, #status = :status, featured = :featured, updated_at = :now",
-            )
-            .condition_expression("updated_at = :read")
+            .update_expression(set)
+            .condition_expression(condition)
             .expression_attribute_names("#name", "name")
             .expression_attribute_names("#status", "status")
             .expression_attribute_values(":slug", s(after.slug.as_str()))
@@ -163,9 +189,13 @@ impl ProductTable {
             .expression_attribute_values(":status", s(after.status.as_str()))
             .expression_attribute_values(":featured", AttributeValue::Bool(after.featured))
             .expression_attribute_values(":now", n(after.updated_at.millis()))
-            .expression_attribute_values(":read", n(before.updated_at.millis()))
-            .build()
-            .map_err(StoreError::from)?;
+            .expression_attribute_values(":read", n(before.updated_at.millis()));
+        if with_stock {
+            update = update
+                .expression_attribute_values(":stock", n(after.stock))
+                .expression_attribute_values(":was_stock", n(before.stock));
+        }
+        let update = update.build().map_err(StoreError::from)?;
         let mut items = vec![TransactWriteItem::builder().update(update).build()];
         if before.slug != after.slug {
             items.push(self.claim_slug(&after.slug, &after.id)?);
