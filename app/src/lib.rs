@@ -95,6 +95,16 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=(StaticSegment("admin"), StaticSegment("catalog"))
+                        view=admin::AdminCatalogPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("catalog"), StaticSegment("import"), ParamSegment("id"))
+                        view=admin::AdminImportPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=(StaticSegment("admin"), StaticSegment("audit"))
                         view=admin::AdminAuditPage
                         ssr=SsrMode::Async

@@ -5,7 +5,7 @@ use crate::cart::CartService;
 use crate::catalog::{CatalogError, CatalogService};
 use crate::identity::IdentityService;
 use crate::media::MediaStore;
-use crate::orders::OrderService;
+use crate::orders::{OrderFilter, OrderFilterText, OrderService, OrderStatus, ResolvedFilter};
 use crate::store::Store;
 use std::sync::Arc;
 
@@ -36,6 +36,51 @@ impl Services {
             orders,
             imports: Default::default(),
             media: MediaStore::in_memory(),
+        })
+    }
+
+    /// Reads the admin's order filter: unknown statuses fall back to pending, unreadable dates
+    /// and emails are reported (and not applied), and an email is resolved to its account.
+    pub async fn resolve_order_filter(
+        &self,
+        text: &OrderFilterText,
+    ) -> Result<ResolvedFilter, crate::identity::IdentityError> {
+        use crate::time::{parse_date, Timestamp};
+        let status = text
+            .status
+            .as_deref()
+            .and_then(|s| OrderStatus::parse(s).ok())
+            .unwrap_or(OrderStatus::Pending);
+        let trimmed = |v: &Option<String>| v.as_deref().unwrap_or_default().trim().to_owned();
+        let mut filter = OrderFilter::status(status);
+        filter.oldest_first = text.sort.as_deref() == Some("oldest");
+        let mut problems = Vec::new();
+        let from = trimmed(&text.from);
+        if !from.is_empty() {
+            filter.from = parse_date(&from, "from").map_err(|e| problems.push(e)).ok();
+        }
+        let to = trimmed(&text.to);
+        if !to.is_empty() {
+            filter.until = parse_date(&to, "to")
+                .map(|t| Timestamp(t.millis() + 86_400_000))
+                .map_err(|e| problems.push(e))
+                .ok();
+        }
+        let mut matches_nothing = false;
+        let email = trimmed(&text.email);
+        if !email.is_empty() {
+            match crate::identity::Email::parse(&email) {
+                Ok(address) => match self.identity.find_by_email(&address).await? {
+                    Some(user) => filter.customer = Some(user.account.id),
+                    None => matches_nothing = true,
+                },
+                Err(_) => problems.push(crate::FieldError::new("email", "is not an email address")),
+            }
+        }
+        Ok(ResolvedFilter {
+            filter,
+            problems,
+            matches_nothing,
         })
     }
 

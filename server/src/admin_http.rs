@@ -3,21 +3,33 @@
 //! do, and every one is registered through [`routes`], which the access test walks.
 
 use crate::router::AppState;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use domain::audit::Staff;
+use domain::catalog::import::{export_csv, parse_csv, ImportFileError, MAX_IMPORT_BYTES};
 use domain::catalog::{CatalogError, ProductId};
 use domain::identity::{Account, Role, SessionToken, SESSION_COOKIE};
 use domain::media::{MediaError, MAX_UPLOAD_BYTES, MEDIA_URL_PREFIX};
+use domain::orders::export::{orders_csv, MAX_EXPORT_ORDERS};
+use domain::orders::OrderFilterText;
+use domain::time::Timestamp;
 
 const PRODUCT_IMAGE: &str = "/admin/products/{id}/image";
+const CATALOG_EXPORT: &str = "/admin/catalog.csv";
+const CATALOG_IMPORT: &str = "/admin/catalog/import";
+const ORDERS_EXPORT: &str = "/admin/orders.csv";
 
 /// Every admin endpoint outside Leptos, as (method, axum path). [`routes`] registers exactly
 /// these admin paths; the access test proves each one refuses everyone but admins.
-pub const ADMIN_ENDPOINTS: &[(&str, &str)] = &[("POST", PRODUCT_IMAGE)];
+pub const ADMIN_ENDPOINTS: &[(&str, &str)] = &[
+    ("POST", PRODUCT_IMAGE),
+    ("GET", CATALOG_EXPORT),
+    ("POST", CATALOG_IMPORT),
+    ("GET", ORDERS_EXPORT),
+];
 
 /// The console's raw endpoints and the public image files.
 pub fn routes() -> Router<AppState> {
@@ -28,7 +40,133 @@ pub fn routes() -> Router<AppState> {
                 // Room for the multipart envelope around a 5 MB file; more is refused early.
                 .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES + 64 * 1024)),
         )
+        .route(CATALOG_EXPORT, get(export_catalog))
+        .route(
+            CATALOG_IMPORT,
+            post(import_catalog).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES + 64 * 1024)),
+        )
+        .route(ORDERS_EXPORT, get(export_orders))
         .route("/media/{*key}", get(media))
+}
+
+/// A CSV download named `<name>-<today>.csv`.
+fn csv_download(name: &str, text: String) -> Response {
+    let file = format!("{name}-{}.csv", Timestamp::now().date_utc());
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        text,
+    )
+        .into_response()
+}
+
+fn unavailable(what: &str, e: impl std::fmt::Debug) -> Response {
+    tracing::error!(error = ?e, "{what} failed");
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        format!("The {what} could not be made just now. Please try again."),
+    )
+        .into_response()
+}
+
+/// Every product, in every status, as the CSV that import reads back.
+async fn export_catalog(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Err(refused) = require_admin(&state, &headers, "/admin/catalog").await {
+        return refused;
+    }
+    let products = match state.services.catalog.all_products().await {
+        Ok(p) => p,
+        Err(e) => return unavailable("catalog export", e),
+    };
+    match export_csv(&products) {
+        Ok(text) => csv_download("cloudmart-catalog", text),
+        Err(e) => unavailable("catalog export", e),
+    }
+}
+
+/// Takes a catalog CSV, checks the whole file, and starts applying its rows; the browser
+/// goes to the import's progress page. A file refused as a whole goes back with the reason.
+async fn import_catalog(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    multipart: Multipart,
+) -> Response {
+    let admin = match require_admin(&state, &headers, "/admin/catalog").await {
+        Ok(admin) => admin,
+        Err(refused) => return refused,
+    };
+    let back_with = |message: String| {
+        Redirect::to(&format!(
+            "/admin/catalog?import_error={}",
+            domain::catalog::percent_encode(&message)
+        ))
+        .into_response()
+    };
+    let (file_name, bytes) = match read_file_field(multipart, "file", MAX_IMPORT_BYTES).await {
+        Ok(Some(file)) => file,
+        Ok(None) => return back_with(format!("The file {}.", ImportFileError::Empty)),
+        Err(()) => return back_with(format!("The file {}.", ImportFileError::TooLarge)),
+    };
+    let rows = match tokio::task::spawn_blocking(move || parse_csv(&bytes)).await {
+        Ok(Ok(rows)) => rows,
+        Ok(Err(e)) => return back_with(format!("The file {e}.")),
+        Err(e) => return unavailable("catalog import", e),
+    };
+    let job = state.services.imports.start(
+        state.services.catalog.clone(),
+        Staff::from(&admin),
+        &file_name,
+        rows,
+    );
+    Redirect::to(&format!("/admin/catalog/import/{job}")).into_response()
+}
+
+/// The filtered order list, every page of it (up to 10,000 orders), as CSV.
+async fn export_orders(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(text): Query<OrderFilterText>,
+) -> Response {
+    if let Err(refused) = require_admin(&state, &headers, "/admin/orders").await {
+        return refused;
+    }
+    let resolved = match state.services.resolve_order_filter(&text).await {
+        Ok(r) => r,
+        Err(e) => return unavailable("order export", e),
+    };
+    if let Some(problem) = resolved.problems.first() {
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("The filter's {} {}.", problem.field, problem.message),
+        )
+            .into_response();
+    }
+    let orders = if resolved.matches_nothing {
+        Vec::new()
+    } else {
+        match state.services.orders.all_matching(&resolved.filter).await {
+            Ok((orders, more)) => {
+                if more {
+                    tracing::warn!("order export cut at {MAX_EXPORT_ORDERS} orders");
+                }
+                orders
+            }
+            Err(e) => return unavailable("order export", e),
+        }
+    };
+    match orders_csv(&orders) {
+        Ok(text) => csv_download(
+            &format!("cloudmart-orders-{}", resolved.filter.status.as_str()),
+            text,
+        ),
+        Err(e) => unavailable("order export", e),
+    }
 }
 
 /// The signed-in admin, or the response that refuses the request: a visitor is sent to sign
@@ -91,9 +229,10 @@ async fn upload_product_image(
         ))
         .into_response()
     };
-    let upload = match read_image_field(multipart).await {
-        Ok(bytes) => bytes,
-        Err(e) => return back_with(&format!("The image {e}.")),
+    let upload = match read_file_field(multipart, "image", MAX_UPLOAD_BYTES).await {
+        Ok(Some((_, bytes))) => bytes,
+        Ok(None) => return back_with(&format!("The image {}.", MediaError::Empty)),
+        Err(()) => return back_with(&format!("The image {}.", MediaError::TooLarge)),
     };
     let url = match state.services.media.put_product_image(&id, upload).await {
         Ok(url) => url,
@@ -122,29 +261,48 @@ async fn upload_product_image(
     }
 }
 
-/// The bytes of the form's `image` field, at most [`MAX_UPLOAD_BYTES`].
-async fn read_image_field(mut multipart: Multipart) -> Result<bytes::Bytes, MediaError> {
-    let too_large = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            MediaError::TooLarge
-        } else {
-            MediaError::Empty
-        }
-    };
-    while let Some(mut field) = multipart.next_field().await.map_err(too_large)? {
-        if field.name() != Some("image") {
+/// The file name and bytes of the form's file field `name`: `Ok(None)` when there is none
+/// (or it is empty), `Err(())` when it is larger than `max` bytes.
+async fn read_file_field(
+    mut multipart: Multipart,
+    name: &str,
+    max: usize,
+) -> Result<Option<(String, bytes::Bytes)>, ()> {
+    let too_large =
+        |e: &axum::extract::multipart::MultipartError| e.status() == StatusCode::PAYLOAD_TOO_LARGE;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => return Ok(None),
+            Err(e) if too_large(&e) => return Err(()),
+            Err(_) => return Ok(None),
+        };
+        if field.name() != Some(name) {
             continue;
         }
+        let file_name = field
+            .file_name()
+            .unwrap_or("upload")
+            .chars()
+            .take(100)
+            .collect();
+        let mut field = field;
         let mut bytes = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(too_large)? {
-            if bytes.len() + chunk.len() > MAX_UPLOAD_BYTES {
-                return Err(MediaError::TooLarge);
+        loop {
+            match field.chunk().await {
+                Ok(Some(chunk)) => {
+                    if bytes.len() + chunk.len() > max {
+                        return Err(());
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(e) if too_large(&e) => return Err(()),
+                Err(_) => return Ok(None),
             }
-            bytes.extend_from_slice(&chunk);
         }
-        return Ok(bytes.into());
+        return Ok((!bytes.is_empty()).then(|| (file_name, bytes.into())));
     }
-    Err(MediaError::Empty)
 }
 
 /// An uploaded image. Keys are content-hashed, so a URL's bytes never change: cached for a year.

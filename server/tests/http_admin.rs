@@ -5,9 +5,9 @@
 mod support;
 
 use app::admin::{
-    AdminAdjustStock, AdminAudit, AdminChangeAccess, AdminGate, AdminMoveOrder, AdminOrder,
-    AdminOrders, AdminOverview, AdminProduct, AdminProducts, AdminSaveProduct, AdminUser,
-    AdminUsers, API_PREFIX,
+    AdminAdjustStock, AdminAudit, AdminChangeAccess, AdminGate, AdminImportProgress,
+    AdminMoveOrder, AdminOrder, AdminOrders, AdminOverview, AdminProduct, AdminProducts,
+    AdminSaveProduct, AdminUser, AdminUsers, API_PREFIX,
 };
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -53,6 +53,10 @@ fn admin_server_fns() -> Vec<(&'static str, String)> {
             format!("id={SOME_PRODUCT}&mode=delta&amount=1&reason=test"),
         ),
         (<AdminAudit as ServerFn>::PATH, "kind=product".into()),
+        (
+            <AdminImportProgress as ServerFn>::PATH,
+            format!("id={SOME_ORDER}"),
+        ),
         (<AdminUsers as ServerFn>::PATH, "role=admin".into()),
         (<AdminUser as ServerFn>::PATH, format!("id={SOME_USER}")),
         (
@@ -77,6 +81,11 @@ fn admin_pages() -> Vec<(&'static str, String)> {
         ("/admin/users", "/admin/users?role=support".into()),
         ("/admin/users/{id}", format!("/admin/users/{SOME_USER}")),
         ("/admin/audit", "/admin/audit?kind=order".into()),
+        ("/admin/catalog", "/admin/catalog".into()),
+        (
+            "/admin/catalog/import/{id}",
+            format!("/admin/catalog/import/{SOME_ORDER}"),
+        ),
     ]
 }
 
@@ -188,10 +197,13 @@ async fn visitors_customers_and_support_are_refused_by_every_admin_endpoint_and_
     }
 
     for (method, route) in server::ADMIN_ENDPOINTS {
-        assert_eq!(*method, "POST", "{route}: only uploads so far");
         let url = route.replace("{id}", SOME_PRODUCT);
-        let upload = |cookie| multipart_post(&url, cookie, "image", "x.png", b"not an image");
-        let anonymous = app.request(upload(None)).await;
+        let request = |cookie: Option<&str>| match *method {
+            "GET" => visit(&url, cookie),
+            "POST" => multipart_post(&url, cookie, "file", "x.csv", b"not, a, catalog"),
+            other => panic!("{route}: add {other} to the access test"),
+        };
+        let anonymous = app.request(request(None)).await;
         assert!(
             anonymous.status.is_redirection(),
             "{route} anonymous: {}",
@@ -201,12 +213,17 @@ async fn visitors_customers_and_support_are_refused_by_every_admin_endpoint_and_
             .header("location")
             .starts_with("/account/sign-in?next="));
         for (who, cookie) in [("customer", &customer), ("support", &support)] {
-            let refused = app.request(upload(Some(cookie))).await;
+            let refused = app.request(request(Some(cookie))).await;
             assert_eq!(refused.status, StatusCode::FORBIDDEN, "{route} as {who}");
             assert!(refused.body.contains("for admins"), "{route} as {who}");
         }
-        let served = app.request(upload(Some(&admin))).await;
+        let served = app.request(request(Some(&admin))).await;
         assert_ne!(served.status, StatusCode::FORBIDDEN, "{route} as admin");
+        assert!(
+            !served.status.is_server_error(),
+            "{route} as admin: {}",
+            served.status
+        );
     }
 }
 

@@ -153,6 +153,7 @@ pub fn AdminOrderListPage() -> impl IntoView {
                                 } else {
                                     view! { <OrderTable orders=list.orders.clone() /> }.into_any()
                                 }}
+                                <p><a href=list.href(None).replacen("/admin/orders?", "/admin/orders.csv?", 1) download class="font-semibold text-indigo-700 underline">"Download these orders as CSV"</a></p>
                                 {list.next.as_deref().map(|next| view! {
                                     <p><a href=list.href(Some(next)) rel="next" class="font-semibold text-indigo-700 underline">"More orders"</a></p>
                                 })}

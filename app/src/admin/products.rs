@@ -58,7 +58,10 @@ pub fn AdminProductListPage() -> impl IntoView {
         <AdminFrame>
             <div class="flex flex-wrap items-center justify-between gap-2">
                 <h1 class="text-2xl font-bold">"Products"</h1>
-                <a href="/admin/products/new" class="rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-700">"New product"</a>
+                <div class="flex flex-wrap gap-2">
+                    <a href="/admin/catalog" class="rounded-md border border-slate-300 px-4 py-2 font-semibold hover:bg-slate-50">"Import / export CSV"</a>
+                    <a href="/admin/products/new" class="rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-700">"New product"</a>
+                </div>
             </div>
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {

@@ -93,62 +93,40 @@ pub async fn admin_orders(
     email: Option<String>,
     sort: Option<String>,
 ) -> Result<OrderList, ServerFnError> {
-    use domain::identity::Email;
-    use domain::orders::{OrderCursor, OrderFilter, OrderStatus};
-    use domain::time::{parse_date, Timestamp};
+    use domain::orders::{OrderCursor, OrderFilterText};
     let services = crate::services()?;
     crate::identity::web::require_admin(&services, "/admin/orders").await?;
-    let status = status
-        .and_then(|s| OrderStatus::parse(&s).ok())
-        .unwrap_or(OrderStatus::Pending);
-    let text =
-        |v: Option<String>| -> String { v.unwrap_or_default().trim().chars().take(254).collect() };
-    let (from, to, email) = (text(from), text(to), text(email));
-    let mut filter = OrderFilter::status(status);
-    filter.oldest_first = sort.as_deref() == Some("oldest");
-    let mut problems = Vec::new();
-    if !from.is_empty() {
-        filter.from = parse_date(&from, "from").map_err(|e| problems.push(e)).ok();
-    }
-    if !to.is_empty() {
-        filter.until = parse_date(&to, "to")
-            .map(|t| Timestamp(t.millis() + 86_400_000))
-            .map_err(|e| problems.push(e))
-            .ok();
-    }
-    let mut unknown_customer = false;
-    if !email.is_empty() {
-        match Email::parse(&email) {
-            Ok(address) => match services.identity.find_by_email(&address).await {
-                Ok(Some(user)) => filter.customer = Some(user.account.id),
-                Ok(None) => unknown_customer = true,
-                Err(e) => {
-                    tracing::error!(error = ?e, "looking up a customer failed");
-                    return Err(ServerFnError::new(
-                        "The orders could not be loaded. Please try again.",
-                    ));
-                }
-            },
-            Err(_) => problems.push(domain::FieldError::new("email", "is not an email address")),
-        }
-    }
-    let after = after.as_deref().and_then(OrderCursor::parse);
-    let (orders, next) = if unknown_customer {
-        (Vec::new(), None)
-    } else {
-        services
-            .orders
-            .page_matching(&filter, after.as_ref(), 25)
-            .await
-            .map_err(order_failure)?
-    };
-    Ok(OrderList {
+    let text = OrderFilterText {
         status,
         from,
         to,
         email,
+        sort,
+    };
+    let resolved = services.resolve_order_filter(&text).await.map_err(|e| {
+        tracing::error!(error = ?e, "looking up a customer failed");
+        ServerFnError::new("The orders could not be loaded. Please try again.")
+    })?;
+    let after = after.as_deref().and_then(OrderCursor::parse);
+    let (orders, next) = if resolved.matches_nothing {
+        (Vec::new(), None)
+    } else {
+        services
+            .orders
+            .page_matching(&resolved.filter, after.as_ref(), 25)
+            .await
+            .map_err(order_failure)?
+    };
+    let shown =
+        |v: Option<String>| -> String { v.unwrap_or_default().trim().chars().take(254).collect() };
+    let filter = resolved.filter;
+    Ok(OrderList {
+        status: filter.status,
+        from: shown(text.from),
+        to: shown(text.to),
+        email: shown(text.email),
         oldest_first: filter.oldest_first,
-        problems,
+        problems: resolved.problems,
         orders,
         next: next.map(|c| c.encode()),
     })

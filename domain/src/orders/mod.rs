@@ -6,6 +6,8 @@ mod status;
 #[cfg(feature = "ssr")]
 mod error;
 #[cfg(feature = "ssr")]
+pub mod export;
+#[cfg(feature = "ssr")]
 pub mod sales;
 #[cfg(feature = "ssr")]
 mod service;
@@ -52,6 +54,27 @@ impl OrderFilter {
             oldest_first: false,
         }
     }
+}
+
+/// The admin's order filter as typed (URL parameters); see [`crate::services::Services::
+/// resolve_order_filter`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderFilterText {
+    pub status: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub email: Option<String>,
+    pub sort: Option<String>,
+}
+
+/// An order filter read from its text: what can be applied, and what could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedFilter {
+    pub filter: OrderFilter,
+    /// Fields that could not be read, each with why; those filters are not applied.
+    pub problems: Vec<FieldError>,
+    /// An email was given that no account has: nothing matches.
+    pub matches_nothing: bool,
 }
 
 /// One day's net sales.

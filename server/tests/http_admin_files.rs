@@ -1,5 +1,6 @@
-//! Product images over HTTP: upload through the console, re-encoded, served with long cache
-//! headers; fake, damaged and oversize files refused with a message and nothing changed.
+//! The console's files over HTTP: product images uploaded, re-encoded and served with long cache
+//! headers; catalog CSV export and import; order CSV export. Bad files are refused with a
+//! message and change nothing.
 
 mod support;
 
@@ -145,4 +146,134 @@ async fn media_urls_outside_the_stores_own_keys_are_not_found() {
     ] {
         assert_eq!(app.get(url).await.status, StatusCode::NOT_FOUND, "{url}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_catalog_exports_as_csv_and_an_import_reports_per_row_while_bad_files_are_refused_whole(
+) {
+    let app = TestApp::spawn().await;
+    let admin = session_for(&app, Role::Admin).await;
+    let with_cookie = |url: &str| {
+        axum::http::Request::get(url)
+            .header("cookie", &admin)
+            .header("accept", "text/html")
+            .body(axum::body::Body::empty())
+            .unwrap()
+    };
+
+    let export = app.request(with_cookie("/admin/catalog.csv")).await;
+    assert_eq!(export.status, StatusCode::OK);
+    assert!(export.header("content-type").starts_with("text/csv"));
+    assert!(export
+        .header("content-disposition")
+        .starts_with("attachment; filename=\"cloudmart-catalog-"));
+    let products = app.services.catalog.all_products().await.unwrap();
+    assert_eq!(export.body.lines().count(), products.len() + 1);
+
+    for (file, message) in [
+        (
+            b"name,price\nx,1\n".to_vec(),
+            "must have exactly the columns",
+        ),
+        (b"slug,name\n\xff\xfe\n".to_vec(), "is not UTF-8 text"),
+        (Vec::new(), "choose a CSV file"),
+    ] {
+        let refused = app
+            .request(multipart_post(
+                "/admin/catalog/import",
+                Some(&admin),
+                "file",
+                "c.csv",
+                &file,
+            ))
+            .await;
+        let location = refused.header("location").to_owned();
+        assert!(
+            location.starts_with("/admin/catalog?import_error="),
+            "{location}"
+        );
+        let page = app.request(with_cookie(&location)).await;
+        assert!(page.body.contains(message), "{message}");
+    }
+    let mut huge = String::from("slug,name,description,price,category,status,featured,stock\n");
+    for i in 0..100_000 {
+        huge.push_str(&format!("p{i},P {i},,1,books,draft,no,1\n"));
+    }
+    let refused = app
+        .request(multipart_post(
+            "/admin/catalog/import",
+            Some(&admin),
+            "file",
+            "big.csv",
+            huge.as_bytes(),
+        ))
+        .await;
+    let page = app.request(with_cookie(refused.header("location"))).await;
+    assert!(page.body.contains("larger than 5 MB") || page.body.contains("more than 10,000 rows"));
+    assert_eq!(
+        app.services.catalog.all_products().await.unwrap().len(),
+        products.len(),
+        "nothing written"
+    );
+
+    let file = "slug,name,description,price,category,status,featured,stock\n\
+        csv-kettle,CSV Kettle,Boils.,30.00,home-kitchen,active,no,6\n\
+        csv-broken,CSV Broken,,-1,home-kitchen,active,no,6\n";
+    let started = app
+        .request(multipart_post(
+            "/admin/catalog/import",
+            Some(&admin),
+            "file",
+            "new.csv",
+            file.as_bytes(),
+        ))
+        .await;
+    let progress_page = started.header("location").to_owned();
+    assert!(
+        progress_page.starts_with("/admin/catalog/import/"),
+        "{progress_page}"
+    );
+    let mut page = app.request(with_cookie(&progress_page)).await;
+    for _ in 0..100 {
+        if page.body.contains("Finished:") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        page = app.request(with_cookie(&progress_page)).await;
+    }
+    assert!(
+        page.body
+            .contains("Finished: 1 created, 0 updated, 0 unchanged, 1 with errors."),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("price must not be negative"));
+    assert!(
+        app.services.catalog.detail("csv-kettle").is_some(),
+        "in the shop at once"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_filtered_order_list_exports_as_csv_and_a_bad_filter_is_named() {
+    let app = TestApp::spawn().await;
+    let admin = session_for(&app, Role::Admin).await;
+    let get = |url: &str| {
+        axum::http::Request::get(url)
+            .header("cookie", &admin)
+            .body(axum::body::Body::empty())
+            .unwrap()
+    };
+    let export = app
+        .request(get("/admin/orders.csv?status=pending&sort=oldest"))
+        .await;
+    assert_eq!(export.status, StatusCode::OK);
+    assert!(export
+        .body
+        .starts_with("number,placed_utc,status,email,items,lines,subtotal"));
+    let bad = app
+        .request(get("/admin/orders.csv?status=pending&from=2026-02-30"))
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("from must be a date"), "{}", bad.body);
 }
