@@ -12,6 +12,12 @@ async function hydrated(page: Page) {
   await page.locator('html[data-islands="hydrated"]').waitFor({ state: 'attached' });
 }
 
+// A 2×2 PNG, built here so the test needs no fixture file.
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGM4oaEBRAwQCgAhLgRhHuBtwgAAAABJRU5ErkJggg==',
+  'base64',
+);
+
 const unique = () => `${Date.now()}${Math.floor(Math.random() * 1e6)}`;
 
 test('an admin creates a product, sees it in the shop, adjusts its stock and archives it', async ({ page }) => {
@@ -33,10 +39,24 @@ test('an admin creates a product, sees it in the shop, adjusts its stock and arc
   await expect(page.getByTestId('stock')).toHaveText('7');
   const adminPath = new URL(page.url()).pathname;
 
+  // A fake image is refused by its content; a real one is re-encoded and shown.
+  await page.getByLabel('New image').setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('just text') });
+  await page.getByRole('button', { name: 'Upload image' }).click();
+  await expect(page.locator('#field-image-error')).toContainText('is not a PNG, JPEG or WebP image');
+  await page.getByLabel('New image').setInputFiles({ name: 'lantern.png', mimeType: 'image/png', buffer: PNG });
+  await page.getByRole('button', { name: 'Upload image' }).click();
+  await expect(page.getByRole('status')).toContainText('The image is saved.');
+  const preview = page.getByRole('img', { name: `Current image of ${name}` });
+  await expect(preview).toHaveAttribute('src', /^\/media\/products\/.+-thumb\.jpg$/);
+  expect(await preview.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+
   // In the shop at once.
   await page.getByRole('link', { name: 'View in shop' }).click();
   await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
   await expect(page.getByText('$34.50').first()).toBeVisible();
+  const shopImage = page.locator('main img[src^="/media/products/"]').first();
+  await expect(shopImage).toBeVisible();
+  expect(await shopImage.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
   const shopPath = new URL(page.url()).pathname;
 
   // Stock down by two, with a reason kept in the history.
@@ -119,4 +139,28 @@ test("an admin changes a customer's role, and cannot demote the last admin", asy
   await expect(admin.getByRole('alert').filter({ hasText: 'last active admin' })).toBeVisible();
   await admin.goto('/admin');
   await expect(admin.getByRole('heading', { name: 'Overview' })).toBeVisible();
+});
+
+test('an admin imports a catalog CSV, follows its progress and reads the per-row report', async ({ page }) => {
+  const slug = `csv-lamp-${unique()}`;
+  const csv = [
+    'slug,name,description,price,category,status,featured,stock',
+    `${slug},CSV Lamp ${slug},Imported.,12.00,home-kitchen,active,no,3`,
+    `${slug}-bad,Bad Row,,-5,home-kitchen,active,no,3`,
+  ].join('\n');
+  await signInAsAdmin(page);
+  await page.goto('/admin/products');
+  await page.getByRole('link', { name: 'Import / export CSV' }).click();
+  await page.getByLabel('CSV file').setInputFiles({ name: 'wrong.csv', mimeType: 'text/csv', buffer: Buffer.from('name,price\nx,1\n') });
+  await page.getByRole('button', { name: 'Import' }).click();
+  await expect(page.locator('#field-file-error')).toContainText('must have exactly the columns');
+  await page.getByLabel('CSV file').setInputFiles({ name: 'lamps.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByRole('button', { name: 'Import' }).click();
+  await expect(page).toHaveURL(/\/admin\/catalog\/import\/[0-9a-f-]{36}$/);
+  await expect(page.getByTestId('import-status')).toHaveText(
+    'Finished: 1 created, 0 updated, 0 unchanged, 1 with errors.',
+  );
+  await expect(page.getByRole('cell', { name: /price must not be negative/ })).toBeVisible();
+  await page.goto(`/products/${slug}`);
+  await expect(page.getByRole('heading', { level: 1, name: `CSV Lamp ${slug}` })).toBeVisible();
 });
