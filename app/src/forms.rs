@@ -105,20 +105,7 @@ pub fn Field(
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
-    let described_by = {
-        let error_id = error_id.clone();
-        let hint_id = hint_id.clone();
-        move || {
-            let mut ids = Vec::new();
-            if hint.is_some() {
-                ids.push(hint_id.clone());
-            }
-            if error.get().is_some() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let described_by = described_by(error, error_id.clone(), hint.map(|_| hint_id.clone()));
     view! {
         <div class="flex flex-col gap-1">
             <label for=id.clone() class="font-medium">
@@ -137,11 +124,31 @@ pub fn Field(
                 class="rounded-md border border-slate-300 px-3 py-2 focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200 aria-[invalid=true]:border-rose-500"
             />
             {hint.map(|h| view! { <p id=hint_id class="text-sm text-slate-600">{h}</p> })}
-            <p id=error_id class="text-sm font-medium text-rose-700" role="alert">
-                {move || error.get()}
-            </p>
+            <ErrorText id=error_id error />
         </div>
     }
+}
+
+/// The ids a control is described by: its hint, and its error while there is one.
+fn described_by(
+    error: Signal<Option<String>>,
+    error_id: String,
+    hint_id: Option<String>,
+) -> impl Fn() -> Option<String> + Clone {
+    move || {
+        let ids: Vec<&str> = hint_id
+            .iter()
+            .map(String::as_str)
+            .chain(error.get().is_some().then_some(error_id.as_str()))
+            .collect();
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
+}
+
+/// A control's error, announced when it appears.
+#[component]
+fn ErrorText(id: String, error: Signal<Option<String>>) -> impl IntoView {
+    view! { <p id=id class="text-sm font-medium text-rose-700" role="alert">{move || error.get()}</p> }
 }
 
 /// A labelled choice with its error shown below it.
@@ -156,10 +163,7 @@ pub fn SelectField(
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
-    let described_by = {
-        let error_id = error_id.clone();
-        move || error.get().is_some().then(|| error_id.clone())
-    };
+    let described_by = described_by(error, error_id.clone(), None);
     view! {
         <div class="flex flex-col gap-1">
             <label for=id.clone() class="font-medium">{label}</label>
@@ -175,7 +179,7 @@ pub fn SelectField(
                     view! { <option value=value selected=is_selected>{text}</option> }
                 }).collect_view()}
             </select>
-            <p id=error_id class="text-sm font-medium text-rose-700" role="alert">{move || error.get()}</p>
+            <ErrorText id=error_id error />
         </div>
     }
 }
@@ -191,10 +195,7 @@ pub fn TextAreaField(
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
-    let described_by = {
-        let error_id = error_id.clone();
-        move || error.get().is_some().then(|| error_id.clone())
-    };
+    let described_by = described_by(error, error_id.clone(), None);
     view! {
         <div class="flex flex-col gap-1">
             <label for=id.clone() class="font-medium">{label}</label>
@@ -209,7 +210,7 @@ pub fn TextAreaField(
             >
                 {value}
             </textarea>
-            <p id=error_id class="text-sm font-medium text-rose-700" role="alert">{move || error.get()}</p>
+            <ErrorText id=error_id error />
         </div>
     }
 }

@@ -155,7 +155,7 @@ fn target_href(entry: &AuditEntry) -> Option<String> {
     match entry.target.kind {
         TargetKind::Product => Some(format!("/admin/products/{id}")),
         TargetKind::Order => Some(format!("/admin/orders/{id}")),
-        TargetKind::User | TargetKind::Catalog => None,
+        TargetKind::User => Some(format!("/admin/users/{id}")),
     }
 }
 

@@ -36,23 +36,16 @@ pub enum TargetKind {
     Product,
     Order,
     User,
-    Catalog,
 }
 
 impl TargetKind {
-    pub const ALL: [TargetKind; 4] = [
-        TargetKind::Product,
-        TargetKind::Order,
-        TargetKind::User,
-        TargetKind::Catalog,
-    ];
+    pub const ALL: [TargetKind; 3] = [TargetKind::Product, TargetKind::Order, TargetKind::User];
 
     pub fn as_str(self) -> &'static str {
         match self {
             TargetKind::Product => "product",
             TargetKind::Order => "order",
             TargetKind::User => "user",
-            TargetKind::Catalog => "catalog",
         }
     }
 
@@ -61,7 +54,6 @@ impl TargetKind {
             TargetKind::Product => "Products",
             TargetKind::Order => "Orders",
             TargetKind::User => "Users",
-            TargetKind::Catalog => "Catalog imports",
         }
     }
 
@@ -69,7 +61,7 @@ impl TargetKind {
         Self::ALL
             .into_iter()
             .find(|k| k.as_str() == text.trim())
-            .ok_or_else(|| FieldError::new("kind", "must be product, order, user or catalog"))
+            .ok_or_else(|| FieldError::new("kind", "must be product, order or user"))
     }
 }
 

@@ -3,32 +3,14 @@
 use super::{AuditEntry, AuditFilter, Change, Staff, Target, TargetKind};
 use crate::identity::{Email, UserId};
 use crate::store::attr::{n, s, Item, Reader};
+use crate::store::page::{IndexQuery, KeyCursor};
 use crate::store::schema::audit::{BY_MONTH, BY_TARGET};
 use crate::store::{Store, StoreError};
 use crate::time::Timestamp;
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 
-/// Where a page of the log stopped, opaque to callers (`<pk>|<at_sk>`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditCursor {
-    pk: String,
-    at_sk: String,
-}
-
-impl AuditCursor {
-    pub fn encode(&self) -> String {
-        format!("{}|{}", self.pk, self.at_sk)
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        let (pk, at_sk) = text.split_once('|')?;
-        let ok = pk.starts_with("L#") && pk.len() < 64 && at_sk.len() < 80;
-        ok.then(|| Self {
-            pk: pk.to_owned(),
-            at_sk: at_sk.to_owned(),
-        })
-    }
-}
+/// Where a page of the log stopped, opaque to callers.
+pub type AuditCursor = KeyCursor<'L'>;
 
 /// The audit log: entries are added through [`AuditLog::put`] inside the transaction of the
 /// change they record, and read back here.
@@ -77,18 +59,6 @@ impl AuditLog {
         Ok(TransactWriteItem::builder().put(put).build())
     }
 
-    /// Writes `entry` by itself, for changes that are not a DynamoDB transaction of ours.
-    pub async fn record(&self, entry: &AuditEntry) -> Result<(), StoreError> {
-        self.store
-            .client
-            .transact_write_items()
-            .transact_items(self.put(entry)?)
-            .send()
-            .await
-            .map_err(|e| StoreError::call("TransactWriteItems", e))?;
-        Ok(())
-    }
-
     fn entry_from(&self, item: &Item) -> Result<AuditEntry, StoreError> {
         let r = Reader::new(&self.name, item);
         let changes: Vec<Change> = serde_json::from_str(r.string("changes")?)
@@ -130,16 +100,9 @@ impl AuditLog {
             conditions.push("contains(actor_email, :actor)");
             values.push((":actor", actor.to_lowercase()));
         }
-        let filter_expression = (!conditions.is_empty()).then(|| conditions.join(" AND "));
-        self.query(
-            BY_MONTH,
-            ("month", month),
-            filter_expression,
-            values,
-            after,
-            limit,
-        )
-        .await
+        let filter = (!conditions.is_empty()).then(|| (conditions.join(" AND "), values));
+        self.query(BY_MONTH, ("month", month), filter, after, limit)
+            .await
     }
 
     /// The newest entries about one thing (a product's stock history, a user's role changes).
@@ -151,14 +114,7 @@ impl AuditLog {
     ) -> Result<Vec<AuditEntry>, StoreError> {
         let key = target.key();
         let (entries, _) = self
-            .query(
-                BY_TARGET,
-                ("target_key", &key),
-                None,
-                Vec::new(),
-                None,
-                limit,
-            )
+            .query(BY_TARGET, ("target_key", &key), None, None, limit)
             .await?;
         Ok(entries)
     }
@@ -166,77 +122,27 @@ impl AuditLog {
     async fn query(
         &self,
         index: &str,
-        (hash, value): (&str, &str),
-        filter: Option<String>,
-        values: Vec<(&str, String)>,
+        hash: (&str, &str),
+        filter: Option<(String, Vec<(&str, String)>)>,
         after: Option<&AuditCursor>,
         limit: usize,
     ) -> Result<(Vec<AuditEntry>, Option<AuditCursor>), StoreError> {
-        let mut entries = Vec::new();
-        let mut start = after.cloned();
-        let mut scanned = 0;
-        loop {
-            let page_size = i32::try_from(limit - entries.len())
-                .unwrap_or(i32::MAX)
-                .max(1);
-            let mut request = self
-                .store
-                .client
-                .query()
-                .table_name(&self.name)
-                .index_name(index)
-                .key_condition_expression("#h = :h")
-                .expression_attribute_names("#h", hash)
-                .expression_attribute_values(":h", s(value))
-                .scan_index_forward(false)
-                // A filter drops items after the limit is applied: read more per call.
-                .limit(if filter.is_some() { 200 } else { page_size })
-                .set_filter_expression(filter.clone());
-            for (name, v) in &values {
-                request = request.expression_attribute_values(*name, s(v));
-            }
-            if let Some(c) = &start {
-                request = request
-                    .exclusive_start_key("pk", s(&c.pk))
-                    .exclusive_start_key("at_sk", s(&c.at_sk))
-                    .exclusive_start_key(hash, s(value));
-            }
-            let out = request
-                .send()
-                .await
-                .map_err(|e| StoreError::call("Query", e))?;
-            scanned += out.scanned_count();
-            let items = out.items();
-            for (i, item) in items.iter().enumerate() {
-                entries.push(self.entry_from(item)?);
-                if entries.len() == limit
-                    && (i + 1 < items.len() || out.last_evaluated_key().is_some())
-                {
-                    // Full before the end of what was read: go on after the last entry kept.
-                    let next = entries.last().map(cursor_after);
-                    return Ok((entries, next));
-                }
-            }
-            start = match out.last_evaluated_key() {
-                Some(key) => {
-                    let r = Reader::new(&self.name, key);
-                    Some(AuditCursor {
-                        pk: r.string("pk")?.to_owned(),
-                        at_sk: r.string("at_sk")?.to_owned(),
-                    })
-                }
-                None => None,
-            };
-            if start.is_none() || entries.len() >= limit || scanned >= MAX_SCANNED_PER_PAGE {
-                return Ok((entries, start));
-            }
-        }
-    }
-}
-
-fn cursor_after(entry: &AuditEntry) -> AuditCursor {
-    AuditCursor {
-        pk: format!("L#{}", entry.id),
-        at_sk: AuditLog::at_sk(entry),
+        let query = IndexQuery {
+            table: &self.name,
+            index,
+            hash,
+            sort: "at_sk",
+            filter,
+            forward: false,
+        };
+        let (items, next) = self
+            .store
+            .index_page(&query, after, limit, MAX_SCANNED_PER_PAGE)
+            .await?;
+        let entries = items
+            .iter()
+            .map(|item| self.entry_from(item))
+            .collect::<Result<_, _>>()?;
+        Ok((entries, next))
     }
 }

@@ -118,6 +118,22 @@ pub struct ProductDraft {
     pub featured: bool,
 }
 
+impl ProductDraft {
+    /// `product` with this draft's fields (its id, stock, image and times stay).
+    pub fn applied_to(self, product: &Product) -> Product {
+        Product {
+            slug: self.slug,
+            name: self.name.as_str().to_owned(),
+            description: self.description,
+            price: self.price,
+            category: self.category,
+            status: self.status,
+            featured: self.featured,
+            ..product.clone()
+        }
+    }
+}
+
 /// A stock adjustment: an absolute count, or units added or removed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum StockChange {

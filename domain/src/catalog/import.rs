@@ -191,14 +191,8 @@ impl CatalogService {
                 .map_err(explained),
             Some(before) => {
                 let after = Product {
-                    name: draft.name.as_str().to_owned(),
-                    description: draft.description,
-                    price: draft.price,
-                    category: draft.category,
-                    status: draft.status,
-                    featured: draft.featured,
                     stock,
-                    ..before.clone()
+                    ..draft.applied_to(&before)
                 };
                 let updated_at = before.updated_at;
                 let saved = self

@@ -8,7 +8,7 @@
 use super::{CatalogError, Category, Product, ProductId, ProductStatus, Slug};
 use crate::store::attr::{n, s, Item, Reader};
 use crate::store::schema::products::{BY_CATEGORY, BY_STATUS};
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, TransactError};
 use crate::time::Timestamp;
 use crate::{Currency, Money};
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
@@ -115,10 +115,10 @@ impl ProductTable {
         items.extend(audit);
         match self.write_and_bump_version(items).await {
             Ok(()) => Ok(()),
-            Err(Failed::Conditions(failed)) if failed.get(1) == Some(&true) => {
+            Err(e) if e.condition_failed(1) => {
                 Err(CatalogError::SlugTaken(product.slug.as_str().to_owned()))
             }
-            Err(failure) => Err(failure.into_store_error().into()),
+            Err(e) => Err(StoreError::from(e).into()),
         }
     }
 
@@ -211,13 +211,11 @@ impl ProductTable {
         items.push(audit);
         match self.write_and_bump_version(items).await {
             Ok(()) => Ok(()),
-            Err(Failed::Conditions(failed)) if failed.first() == Some(&true) => {
-                Err(CatalogError::Stale)
-            }
-            Err(Failed::Conditions(failed)) if failed.get(1) == Some(&true) => {
+            Err(e) if e.condition_failed(0) => Err(CatalogError::Stale),
+            Err(e) if e.condition_failed(1) => {
                 Err(CatalogError::SlugTaken(after.slug.as_str().to_owned()))
             }
-            Err(failure) => Err(failure.into_store_error().into()),
+            Err(e) => Err(StoreError::from(e).into()),
         }
     }
 
@@ -243,43 +241,18 @@ impl ProductTable {
         let items = vec![TransactWriteItem::builder().update(update).build(), audit];
         match self.write_and_bump_version(items).await {
             Ok(()) => Ok(()),
-            Err(Failed::Conditions(failed)) if failed.first() == Some(&true) => {
-                Err(CatalogError::Stale)
-            }
-            Err(Failed::Conflict) => Err(CatalogError::Stale),
-            Err(failure) => Err(failure.into_store_error().into()),
+            Err(e) if e.condition_failed(0) || e.conflicted() => Err(CatalogError::Stale),
+            Err(e) => Err(StoreError::from(e).into()),
         }
     }
 
     /// Writes `items` and bumps the catalog version, all or nothing.
-    async fn write_and_bump_version(&self, items: Vec<TransactWriteItem>) -> Result<(), Failed> {
-        let bump = self.bump_version().map_err(Failed::Store)?;
-        self.store
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .transact_items(bump)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(|e| {
-                let codes = e
-                    .as_service_error()
-                    .map(crate::store::cancellation_codes)
-                    .unwrap_or_default();
-                if codes.iter().any(|c| c == "ConditionalCheckFailed") {
-                    Failed::Conditions(
-                        codes
-                            .iter()
-                            .map(|c| c == "ConditionalCheckFailed")
-                            .collect(),
-                    )
-                } else if codes.iter().any(|c| c == "TransactionConflict") {
-                    Failed::Conflict
-                } else {
-                    Failed::Store(StoreError::call("TransactWriteItems", e))
-                }
-            })
+    async fn write_and_bump_version(
+        &self,
+        mut items: Vec<TransactWriteItem>,
+    ) -> Result<(), TransactError> {
+        items.push(self.bump_version().map_err(TransactError::Store)?);
+        self.store.transact(items).await
     }
 
     /// One item by key, read consistently.
@@ -464,29 +437,4 @@ pub(crate) fn return_stock_item(
                 .build()?,
         )
         .build())
-}
-
-/// Why a conditional transaction did not happen.
-enum Failed {
-    /// It was cancelled: for each item by position, whether its condition failed.
-    Conditions(Vec<bool>),
-    /// It ran into another transaction on the same items; trying again may work.
-    Conflict,
-    Store(StoreError),
-}
-
-impl Failed {
-    fn into_store_error(self) -> StoreError {
-        match self {
-            Failed::Store(e) => e,
-            Failed::Conflict => StoreError::Call {
-                operation: "TransactWriteItems",
-                detail: "conflicted with another transaction".to_owned(),
-            },
-            Failed::Conditions(failed) => StoreError::Call {
-                operation: "TransactWriteItems",
-                detail: format!("conditions failed: {failed:?}"),
-            },
-        }
-    }
 }

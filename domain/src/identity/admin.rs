@@ -5,32 +5,14 @@
 use super::table::{user_pk, IdentityTables, StoredUser};
 use super::{Account, IdentityError, IdentityService, Role, UserId, UserSummary};
 use crate::audit::{AuditEntry, AuditLog, Change, Staff, Target, TargetKind};
-use crate::store::attr::{s, Item, Reader};
+use crate::store::attr::s;
+use crate::store::page::{IndexQuery, KeyCursor};
 use crate::store::schema::users::BY_ROLE;
 use crate::store::StoreError;
 use aws_sdk_dynamodb::types::{AttributeValue, ConditionCheck, TransactWriteItem, Update};
 
-/// Where a page of users stopped, opaque to callers (`<pk>|<email>`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UserCursor {
-    pk: String,
-    email: String,
-}
-
-impl UserCursor {
-    pub fn encode(&self) -> String {
-        format!("{}|{}", self.pk, self.email)
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        let (pk, email) = text.split_once('|')?;
-        let ok = pk.starts_with("U#") && pk.len() < 64 && email.len() <= 254;
-        ok.then(|| Self {
-            pk: pk.to_owned(),
-            email: email.to_owned(),
-        })
-    }
-}
+/// Where a page of users stopped, opaque to callers.
+pub type UserCursor = KeyCursor<'U'>;
 
 /// What an admin can change about an account's access.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,56 +35,28 @@ impl IdentityTables {
         after: Option<&UserCursor>,
         limit: usize,
     ) -> Result<(Vec<StoredUser>, Option<UserCursor>), StoreError> {
-        let mut users = Vec::new();
-        let mut start = after.cloned();
-        let mut scanned = 0;
-        loop {
-            let mut request = self
-                .store
-                .client
-                .query()
-                .table_name(&self.users)
-                .index_name(BY_ROLE)
-                .key_condition_expression("#role = :role")
-                .expression_attribute_names("#role", "role")
-                .expression_attribute_values(":role", s(role.as_str()))
-                .limit(if search.is_some() { 200 } else { limit as i32 });
-            if let Some(q) = search {
-                request = request
-                    .filter_expression("contains(search_text, :q)")
-                    .expression_attribute_values(":q", s(q));
-            }
-            if let Some(c) = &start {
-                request = request
-                    .exclusive_start_key("pk", s(&c.pk))
-                    .exclusive_start_key("email", s(&c.email))
-                    .exclusive_start_key("role", s(role.as_str()));
-            }
-            let out = request
-                .send()
-                .await
-                .map_err(|e| StoreError::call("Query", e))?;
-            scanned += out.scanned_count();
-            let items = out.items();
-            for (i, item) in items.iter().enumerate() {
-                users.push(self.user_from(item)?);
-                let more = i + 1 < items.len() || out.last_evaluated_key().is_some();
-                if users.len() == limit && more {
-                    let next = users.last().map(|u: &StoredUser| UserCursor {
-                        pk: user_pk(&u.account.id),
-                        email: u.account.email.as_str().to_owned(),
-                    });
-                    return Ok((users, next));
-                }
-            }
-            start = out
-                .last_evaluated_key()
-                .map(|key| cursor_of(&self.users, key))
-                .transpose()?;
-            if start.is_none() || users.len() >= limit || scanned >= MAX_SCANNED_PER_PAGE {
-                return Ok((users, start));
-            }
-        }
+        let query = IndexQuery {
+            table: &self.users,
+            index: BY_ROLE,
+            hash: ("role", role.as_str()),
+            sort: "email",
+            filter: search.map(|q| {
+                (
+                    "contains(search_text, :q)".to_owned(),
+                    vec![(":q", q.to_owned())],
+                )
+            }),
+            forward: true,
+        };
+        let (items, next) = self
+            .store
+            .index_page(&query, after, limit, MAX_SCANNED_PER_PAGE)
+            .await?;
+        let users = items
+            .iter()
+            .map(|item| self.user_from(item))
+            .collect::<Result<_, _>>()?;
+        Ok((users, next))
     }
 
     /// An active admin other than `except`, if there is one.
@@ -158,39 +112,13 @@ impl IdentityTables {
             items.push(TransactWriteItem::builder().condition_check(check).build());
         }
         items.push(audit);
-        let result = self
-            .store
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) => {
-                let codes = e
-                    .as_service_error()
-                    .map(crate::store::cancellation_codes)
-                    .unwrap_or_default();
-                let failed = |i: usize| codes.get(i).is_some_and(|c| c == "ConditionalCheckFailed");
-                if failed(0) || codes.iter().any(|c| c == "TransactionConflict") {
-                    Err(IdentityError::Changed)
-                } else if failed(1) {
-                    Err(IdentityError::LastAdmin)
-                } else {
-                    Err(StoreError::call("TransactWriteItems", e).into())
-                }
-            }
+        match self.store.transact(items).await {
+            Ok(()) => Ok(()),
+            Err(e) if e.condition_failed(0) || e.conflicted() => Err(IdentityError::Changed),
+            Err(e) if e.condition_failed(1) => Err(IdentityError::LastAdmin),
+            Err(e) => Err(StoreError::from(e).into()),
         }
     }
-}
-
-fn cursor_of(table: &str, key: &Item) -> Result<UserCursor, StoreError> {
-    let r = Reader::new(table, key);
-    Ok(UserCursor {
-        pk: r.string("pk")?.to_owned(),
-        email: r.string("email")?.to_owned(),
-    })
 }
 
 impl IdentityService {

@@ -370,23 +370,13 @@ impl OrderService {
             .expression_attribute_values(":from", s(from.as_str()))
             .build()
             .map_err(StoreError::from)?;
-        let result = self
-            .store
-            .client
-            .transact_write_items()
-            .transact_items(TransactWriteItem::builder().put(put).build())
-            .transact_items(self.status_audit(staff, &order, from, reason)?)
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(order),
-            Err(e)
-                if e.as_service_error()
-                    .map(crate::store::cancellation_codes)
-                    .is_some_and(|codes| {
-                        codes.first().is_some_and(|c| c == "ConditionalCheckFailed")
-                    }) =>
-            {
+        let items = vec![
+            TransactWriteItem::builder().put(put).build(),
+            self.status_audit(staff, &order, from, reason)?,
+        ];
+        match self.store.transact(items).await {
+            Ok(()) => Ok(order),
+            Err(e) if e.condition_failed(0) => {
                 let now = table::get_order(&self.store, id)
                     .await?
                     .ok_or(OrderError::NotFound)?;
@@ -395,7 +385,7 @@ impl OrderService {
                     to,
                 })
             }
-            Err(e) => Err(StoreError::call("TransactWriteItems", e).into()),
+            Err(e) => Err(StoreError::from(e).into()),
         }
     }
 

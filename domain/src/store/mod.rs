@@ -4,6 +4,7 @@
 pub mod attr;
 pub mod embedded;
 mod error;
+pub mod page;
 pub mod schema;
 
 pub use error::StoreError;
@@ -26,6 +27,47 @@ pub fn cancellation_codes(
             .map(|r| r.code().unwrap_or("None").to_owned())
             .collect(),
         _ => Vec::new(),
+    }
+}
+
+/// Why a `TransactWriteItems` did not happen.
+#[derive(Debug)]
+pub enum TransactError {
+    /// DynamoDB cancelled it: each item's cancellation code by position.
+    Cancelled(Vec<String>),
+    Store(StoreError),
+}
+
+impl TransactError {
+    /// Whether the item at `index` failed its condition.
+    pub fn condition_failed(&self, index: usize) -> bool {
+        matches!(self, TransactError::Cancelled(codes) if codes.get(index).is_some_and(|c| c == "ConditionalCheckFailed"))
+    }
+
+    /// Whether any item failed its condition.
+    pub fn any_condition_failed(&self) -> bool {
+        matches!(self, TransactError::Cancelled(codes) if codes.iter().any(|c| c == "ConditionalCheckFailed"))
+    }
+
+    /// Whether it ran into another transaction on the same items (trying again may work).
+    pub fn conflicted(&self) -> bool {
+        matches!(self, TransactError::Cancelled(codes) if codes.iter().any(|c| c == "TransactionConflict"))
+    }
+
+    pub fn into_store_error(self) -> StoreError {
+        match self {
+            TransactError::Store(e) => e,
+            TransactError::Cancelled(codes) => StoreError::Call {
+                operation: "TransactWriteItems",
+                detail: format!("cancelled: {codes:?}"),
+            },
+        }
+    }
+}
+
+impl From<TransactError> for StoreError {
+    fn from(e: TransactError) -> Self {
+        e.into_store_error()
     }
 }
 
@@ -66,6 +108,29 @@ impl Store {
             .await
             .map_err(|e| StoreError::call("GetItem", e))?;
         Ok(out.item)
+    }
+
+    /// Writes `items` all or nothing.
+    pub async fn transact(
+        &self,
+        items: Vec<aws_sdk_dynamodb::types::TransactWriteItem>,
+    ) -> Result<(), TransactError> {
+        match self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) => match e.as_service_error().map(cancellation_codes) {
+                Some(codes) if !codes.is_empty() => Err(TransactError::Cancelled(codes)),
+                _ => Err(TransactError::Store(StoreError::call(
+                    "TransactWriteItems",
+                    e,
+                ))),
+            },
+        }
     }
 
     pub async fn connect(endpoint: &StoreEndpoint, table_prefix: &str) -> Self {
