@@ -4,8 +4,8 @@
 //! change at once.
 
 use super::{
-    admin_page, AdminProductPage, AdminProductQuery, CatalogError, CatalogService, Product,
-    ProductDraft, ProductId, ProductStatus, StockChange,
+    admin_page, AdminProductPage, AdminProductQuery, CatalogError, CatalogService, NewProduct,
+    Product, ProductDraft, ProductId, ProductStatus, StockChange,
 };
 use crate::audit::{changes, AuditEntry, Change, Staff, Target, TargetKind};
 use crate::time::Timestamp;
@@ -55,11 +55,9 @@ impl CatalogService {
         draft: ProductDraft,
         stock: u32,
     ) -> Result<Product, CatalogError> {
-        let now = Timestamp::now();
-        let product = Product {
-            id: ProductId::generate(),
+        let new = NewProduct {
             slug: draft.slug,
-            name: draft.name.as_str().to_owned(),
+            name: draft.name,
             description: draft.description,
             price: draft.price,
             category: draft.category,
@@ -67,9 +65,8 @@ impl CatalogService {
             stock,
             status: draft.status,
             featured: draft.featured,
-            created_at: now,
-            updated_at: now,
         };
+        let product = super::service::stored_product(new, Timestamp::now());
         let mut created: Vec<Change> = audited_fields(&product)
             .into_iter()
             .filter(|(_, value)| !value.is_empty())

@@ -72,6 +72,24 @@ pub struct SitemapEntry {
     pub updated: Timestamp,
 }
 
+/// The product a [`NewProduct`] becomes: a fresh time-ordered id, created and updated `at`.
+pub(super) fn stored_product(new: NewProduct, at: Timestamp) -> Product {
+    Product {
+        id: ProductId::generate(),
+        slug: new.slug,
+        name: new.name.as_str().to_owned(),
+        description: new.description,
+        price: new.price,
+        category: new.category,
+        image: new.image,
+        stock: new.stock,
+        status: new.status,
+        featured: new.featured,
+        created_at: at,
+        updated_at: at,
+    }
+}
+
 pub struct CatalogService {
     pub(super) table: ProductTable,
     pub(super) audit: AuditLog,
@@ -261,20 +279,7 @@ impl CatalogService {
         new: NewProduct,
         created_at: Timestamp,
     ) -> Result<Product, CatalogError> {
-        let product = Product {
-            id: ProductId::generate(),
-            slug: new.slug,
-            name: new.name.as_str().to_owned(),
-            description: new.description,
-            price: new.price,
-            category: new.category,
-            image: new.image,
-            stock: new.stock,
-            status: new.status,
-            featured: new.featured,
-            created_at,
-            updated_at: created_at,
-        };
+        let product = stored_product(new, created_at);
         self.table.insert(&product, None).await?;
         self.apply_local(&product);
         Ok(product)

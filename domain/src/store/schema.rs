@@ -255,14 +255,21 @@ async fn add_missing_indexes(store: &Store, spec: &TableSpec) -> Result<(), Stor
     Ok(())
 }
 
-async fn existing_indexes(store: &Store, table: &str) -> Result<Vec<String>, StoreError> {
-    let described = store
+async fn describe(
+    store: &Store,
+    table: &str,
+) -> Result<aws_sdk_dynamodb::operation::describe_table::DescribeTableOutput, StoreError> {
+    store
         .client
         .describe_table()
         .table_name(table)
         .send()
         .await
-        .map_err(|e| StoreError::call("DescribeTable", e))?;
+        .map_err(|e| StoreError::call("DescribeTable", e))
+}
+
+async fn existing_indexes(store: &Store, table: &str) -> Result<Vec<String>, StoreError> {
+    let described = describe(store, table).await?;
     Ok(described
         .table()
         .map(|t| {
@@ -353,13 +360,7 @@ async fn enable_ttl(store: &Store, table: &str) -> Result<(), StoreError> {
 
 async fn wait_until_active(store: &Store, table: &str) -> Result<(), StoreError> {
     for _ in 0..120 {
-        let described = store
-            .client
-            .describe_table()
-            .table_name(table)
-            .send()
-            .await
-            .map_err(|e| StoreError::call("DescribeTable", e))?;
+        let described = describe(store, table).await?;
         let status = described.table().and_then(|t| t.table_status());
         let indexes_ready = described.table().is_none_or(|t| {
             t.global_secondary_indexes()
