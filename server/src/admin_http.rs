@@ -11,7 +11,7 @@ use axum::Router;
 use domain::audit::Staff;
 use domain::catalog::import::{export_csv, parse_csv, ImportFileError, MAX_IMPORT_BYTES};
 use domain::catalog::{CatalogError, ProductId};
-use domain::identity::{Account, Role, SessionToken, SESSION_COOKIE};
+use domain::identity::{cookie_value, Account, Role, SessionToken, ADMINS_ONLY, SESSION_COOKIE};
 use domain::media::{MediaError, MAX_UPLOAD_BYTES, MEDIA_URL_PREFIX};
 use domain::orders::export::{orders_csv, MAX_EXPORT_ORDERS};
 use domain::orders::OrderFilterText;
@@ -176,14 +176,11 @@ async fn require_admin(
     headers: &HeaderMap,
     return_to: &str,
 ) -> Result<Account, Response> {
-    let token = headers
+    let cookies = headers
         .get_all(header::COOKIE)
         .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
-        .and_then(|(_, value)| SessionToken::parse(value));
+        .filter_map(|v| v.to_str().ok());
+    let token = cookie_value(cookies, SESSION_COOKIE).and_then(SessionToken::parse);
     let account = match token {
         Some(token) => state.services.identity.account(&token).await.map_err(|e| {
             tracing::error!(error = ?e, "reading the session failed");
@@ -197,11 +194,7 @@ async fn require_admin(
     };
     match account {
         Some(account) if account.role == Role::Admin => Ok(account),
-        Some(_) => Err((
-            StatusCode::FORBIDDEN,
-            "This part of the shop is for admins.",
-        )
-            .into_response()),
+        Some(_) => Err((StatusCode::FORBIDDEN, ADMINS_ONLY).into_response()),
         None => Err(Redirect::to(&format!("/account/sign-in?next={return_to}")).into_response()),
     }
 }

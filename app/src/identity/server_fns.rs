@@ -17,14 +17,11 @@ pub(crate) mod web {
     /// A cookie's value in the request.
     async fn cookie(name: &str) -> Option<String> {
         let headers: http::HeaderMap = leptos_axum::extract().await.ok()?;
-        headers
+        let values = headers
             .get_all(COOKIE)
             .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(n, _)| *n == name)
-            .map(|(_, value)| value.to_owned())
+            .filter_map(|v| v.to_str().ok());
+        domain::identity::cookie_value(values, name).map(str::to_owned)
     }
 
     /// The session token in the request's cookie, if any.
@@ -71,7 +68,7 @@ pub(crate) mod web {
         if let Some(response) = use_context::<ResponseOptions>() {
             response.set_status(http::StatusCode::FORBIDDEN);
         }
-        Err(ServerFnError::new("This part of the shop is for admins."))
+        Err(ServerFnError::new(domain::identity::ADMINS_ONLY))
     }
 
     /// The visitor's guest cart, from its cookie.

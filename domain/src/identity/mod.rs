@@ -32,7 +32,31 @@ pub use service::{IdentityService, SignIn, SignUp, SESSION_LIFETIME};
 #[cfg(feature = "ssr")]
 pub use session::SessionToken;
 
+/// What anyone but an admin is told by the console.
+pub const ADMINS_ONLY: &str = "This part of the shop is for admins.";
+
+/// The value of cookie `name` in a request's `Cookie` header values.
+pub fn cookie_value<'a>(headers: impl IntoIterator<Item = &'a str>, name: &str) -> Option<&'a str> {
+    headers
+        .into_iter()
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, value)| value)
+}
+
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "cm_session";
 /// The guest cart cookie's name.
 pub const CART_COOKIE: &str = "cm_cart";
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_cookie_is_found_among_several_headers_and_pairs() {
+        let headers = ["a=1; cm_session=tok", "cm_cart=c"];
+        assert_eq!(super::cookie_value(headers, "cm_session"), Some("tok"));
+        assert_eq!(super::cookie_value(headers, "cm_cart"), Some("c"));
+        assert_eq!(super::cookie_value(headers, "missing"), None);
+    }
+}

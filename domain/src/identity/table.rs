@@ -135,28 +135,14 @@ impl IdentityTables {
             .condition_expression("attribute_not_exists(pk)")
             .build()
             .map_err(StoreError::from)?;
-        let result = self
-            .store
-            .client
-            .transact_write_items()
-            .transact_items(TransactWriteItem::builder().put(put_user).build())
-            .transact_items(TransactWriteItem::builder().put(claim).build())
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) => {
-                let codes = e
-                    .as_service_error()
-                    .map(crate::store::cancellation_codes)
-                    .unwrap_or_default();
-                let email_taken = codes.get(1).is_some_and(|c| c == "ConditionalCheckFailed");
-                if email_taken {
-                    Err(IdentityError::EmailTaken)
-                } else {
-                    Err(StoreError::call("TransactWriteItems", e).into())
-                }
-            }
+        let items = vec![
+            TransactWriteItem::builder().put(put_user).build(),
+            TransactWriteItem::builder().put(claim).build(),
+        ];
+        match self.store.transact(items).await {
+            Ok(()) => Ok(()),
+            Err(e) if e.condition_failed(1) => Err(IdentityError::EmailTaken),
+            Err(e) => Err(StoreError::from(e).into()),
         }
     }
 
