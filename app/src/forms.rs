@@ -320,17 +320,25 @@ pub fn provide_url_error() {
     }
 }
 
-/// Sets the response status of a rejected form submitted by an island (a plain form post is
-/// redirected back to its page instead, and keeps its redirect status).
+/// Whether the request accepts an HTML page (a browser navigating or posting a plain form),
+/// rather than being an island's call that reads JSON.
 #[cfg(feature = "ssr")]
-pub fn reject(error: FormError, status: http::StatusCode) -> FormError {
-    let plain_post = use_context::<http::request::Parts>().is_some_and(|parts| {
+pub fn accepts_html() -> bool {
+    use_context::<http::request::Parts>().is_some_and(|parts| {
         parts
             .headers
             .get(http::header::ACCEPT)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.contains("text/html"))
-    });
+    })
+}
+
+/// Sets the response status of a refused request: an island's call, or a page being rendered.
+/// A plain form post keeps its redirect back to the form's page instead.
+#[cfg(feature = "ssr")]
+pub fn reject(error: FormError, status: http::StatusCode) -> FormError {
+    let plain_post = accepts_html()
+        && use_context::<http::request::Parts>().is_some_and(|p| p.method == http::Method::POST);
     if !plain_post {
         if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
             response.set_status(status);

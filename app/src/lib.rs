@@ -3,9 +3,16 @@
 //! the browser; everything else is plain HTML, so every page works without JavaScript.
 //! Every route renders in `SsrMode::Async`: the page is sent complete, never a fallback.
 
+// The server functions' futures nest the caller, the service and Leptos' own wrappers
+// deeper than the default limit lets rustc compute their layout.
+#![recursion_limit = "256"]
+
 pub mod admin;
+#[cfg(feature = "ssr")]
+pub mod caller;
 pub mod cart;
 pub mod catalog;
+mod errors;
 mod forms;
 pub mod identity;
 mod layout;

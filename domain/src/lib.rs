@@ -7,6 +7,8 @@
 
 pub mod address;
 pub mod audit;
+#[cfg(feature = "ssr")]
+pub mod caller;
 pub mod cart;
 pub mod catalog;
 pub mod field_error;
@@ -18,7 +20,10 @@ pub mod money;
 pub mod orders;
 #[cfg(feature = "ssr")]
 pub mod random;
+pub mod refusal;
 pub mod time;
+#[cfg(feature = "ssr")]
+pub mod worker;
 
 #[cfg(feature = "ssr")]
 pub mod services;

@@ -16,8 +16,8 @@ pub struct Services {
     pub identity: IdentityService,
     pub carts: CartService,
     pub orders: OrderService,
-    /// Catalog imports running in this process.
-    pub imports: crate::catalog::import::ImportJobs,
+    /// Catalog imports, kept in the store; the `catalog-imports` worker applies them.
+    pub imports: crate::catalog::import_jobs::ImportJobs,
     /// Uploaded images; in memory until [`Services::with_media`] names a real store.
     pub media: MediaStore,
 }
@@ -28,13 +28,14 @@ impl Services {
         let identity = IdentityService::new(store.clone());
         let carts = CartService::new(store.clone(), catalog.clone());
         let orders = OrderService::new(store.clone(), catalog.clone(), carts.clone());
+        let imports = crate::catalog::import_jobs::ImportJobs::new(store.clone());
         Ok(Self {
             store,
             catalog,
             identity,
             carts,
             orders,
-            imports: Default::default(),
+            imports,
             media: MediaStore::in_memory(),
         })
     }

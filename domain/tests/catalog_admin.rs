@@ -2,11 +2,12 @@
 //! entries.
 #![cfg(feature = "ssr")]
 
-use domain::audit::{AuditFilter, AuditLog, Staff, TargetKind};
+mod support;
+
+use domain::audit::{AuditFilter, AuditLog, TargetKind};
 use domain::catalog::{
     AdminProductQuery, CatalogError, CatalogService, ProductFields, ProductStatus, StockChange,
 };
-use domain::identity::{Email, UserId};
 use domain::store::embedded::EmbeddedDynamo;
 use domain::store::{init_tables, Store, StoreEndpoint};
 use std::sync::Arc;
@@ -17,13 +18,6 @@ async fn catalog() -> (EmbeddedDynamo, Store, Arc<CatalogService>) {
     init_tables(&store).await.expect("tables created");
     let catalog = CatalogService::load(store.clone()).await.unwrap();
     (db, store, catalog)
-}
-
-fn staff(email: &str) -> Staff {
-    Staff {
-        id: UserId::generate(),
-        email: Email::parse(email).unwrap(),
-    }
 }
 
 fn form(name: &str, status: &str) -> ProductFields {
@@ -45,7 +39,7 @@ fn all() -> AdminProductQuery {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_created_draft_is_listed_for_admins_audited_and_hidden_from_shoppers() {
     let (_db, store, catalog) = catalog().await;
-    let admin = staff("admin@cloudmart.test");
+    let admin = support::admin(&store, "admin@cloudmart.test").await;
     let draft = form("Trail Lantern", "draft").parse().unwrap();
     let product = catalog.create_by(&admin, draft, 12).await.unwrap();
 
@@ -57,7 +51,10 @@ async fn a_created_draft_is_listed_for_admins_audited_and_hidden_from_shoppers()
     let history = catalog.history(&product, 10).await.unwrap();
     assert_eq!(history.len(), 1);
     assert_eq!(history[0].action, "product.created");
-    assert_eq!(history[0].actor, admin);
+    assert_eq!(
+        history[0].actor,
+        domain::audit::ActedBy::from(admin.staff())
+    );
     assert!(history[0]
         .changes
         .iter()
@@ -74,7 +71,7 @@ async fn a_created_draft_is_listed_for_admins_audited_and_hidden_from_shoppers()
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_taken_slug_is_refused_and_writes_nothing() {
     let (_db, store, catalog) = catalog().await;
-    let admin = staff("admin@cloudmart.test");
+    let admin = support::admin(&store, "admin@cloudmart.test").await;
     catalog
         .create_by(&admin, form("Trail Lantern", "active").parse().unwrap(), 1)
         .await
@@ -98,8 +95,8 @@ async fn a_taken_slug_is_refused_and_writes_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn renaming_the_slug_frees_the_old_one_and_records_before_and_after() {
-    let (_db, _store, catalog) = catalog().await;
-    let admin = staff("admin@cloudmart.test");
+    let (_db, store, catalog) = catalog().await;
+    let admin = support::admin(&store, "admin@cloudmart.test").await;
     let product = catalog
         .create_by(&admin, form("Trail Lantern", "active").parse().unwrap(), 3)
         .await
@@ -146,8 +143,8 @@ async fn renaming_the_slug_frees_the_old_one_and_records_before_and_after() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_edit_of_an_outdated_form_is_refused_instead_of_overwriting() {
-    let (_db, _store, catalog) = catalog().await;
-    let admin = staff("admin@cloudmart.test");
+    let (_db, store, catalog) = catalog().await;
+    let admin = support::admin(&store, "admin@cloudmart.test").await;
     let product = catalog
         .create_by(&admin, form("Trail Lantern", "active").parse().unwrap(), 3)
         .await
@@ -183,8 +180,8 @@ async fn an_edit_of_an_outdated_form_is_refused_instead_of_overwriting() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn archiving_removes_a_product_from_the_storefront_and_activating_brings_it_back() {
-    let (_db, _store, catalog) = catalog().await;
-    let admin = staff("admin@cloudmart.test");
+    let (_db, store, catalog) = catalog().await;
+    let admin = support::admin(&store, "admin@cloudmart.test").await;
     let product = catalog
         .create_by(&admin, form("Trail Lantern", "active").parse().unwrap(), 3)
         .await
@@ -205,8 +202,8 @@ async fn archiving_removes_a_product_from_the_storefront_and_activating_brings_i
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_stock_adjustments_never_lose_an_update() {
-    let (_db, _store, catalog) = catalog().await;
-    let admin = staff("admin@cloudmart.test");
+    let (_db, store, catalog) = catalog().await;
+    let admin = support::admin(&store, "admin@cloudmart.test").await;
     let product = catalog
         .create_by(
             &admin,
@@ -259,8 +256,8 @@ async fn concurrent_stock_adjustments_never_lose_an_update() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stock_that_would_go_negative_is_refused_and_unchanged() {
-    let (_db, _store, catalog) = catalog().await;
-    let admin = staff("admin@cloudmart.test");
+    let (_db, store, catalog) = catalog().await;
+    let admin = support::admin(&store, "admin@cloudmart.test").await;
     let product = catalog
         .create_by(&admin, form("Trail Lantern", "active").parse().unwrap(), 3)
         .await
@@ -292,8 +289,8 @@ async fn stock_that_would_go_negative_is_refused_and_unchanged() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_log_filters_by_kind_and_by_actor() {
     let (_db, store, catalog) = catalog().await;
-    let ann = staff("ann@cloudmart.test");
-    let bob = staff("bob@cloudmart.test");
+    let ann = support::admin(&store, "ann@cloudmart.test").await;
+    let bob = support::admin(&store, "bob@cloudmart.test").await;
     let product = catalog
         .create_by(&ann, form("Trail Lantern", "active").parse().unwrap(), 3)
         .await
@@ -337,9 +334,10 @@ async fn the_log_filters_by_kind_and_by_actor() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_import_applies_each_valid_row_reports_each_bad_one_and_exports_round_trip() {
-    use domain::catalog::import::{export_csv, parse_csv, ImportJobs};
-    let (_db, _store, catalog) = catalog().await;
-    let admin = staff("admin@cloudmart.test");
+    use domain::catalog::import::{export_csv, parse_csv};
+    use domain::catalog::import_jobs::ImportJobs;
+    let (_db, store, catalog) = catalog().await;
+    let admin = support::admin(&store, "admin@cloudmart.test").await;
     let lamp = catalog
         .create_by(&admin, form("Trail Lamp", "active").parse().unwrap(), 3)
         .await
@@ -351,13 +349,27 @@ async fn an_import_applies_each_valid_row_reports_each_bad_one_and_exports_round
         bad-stock,Bad Stock,,2,outdoor,active,no,lots\n\
         camp-stool,Camp Stool,Folds flat.,15.00,outdoor,draft,yes,4\n";
     let rows = parse_csv(file.as_bytes()).unwrap();
-    let jobs = ImportJobs::default();
-    let id = jobs.start(catalog.clone(), admin.clone(), "test.csv", rows);
+    let jobs = ImportJobs::new(store.clone());
+    let mut workers = domain::worker::Workers::new();
+    let (worker_jobs, worker_catalog) = (jobs.clone(), catalog.clone());
+    workers.spawn("catalog-imports", |stop| {
+        worker_jobs.run(worker_catalog, stop)
+    });
+    let id = jobs.start(admin.clone(), "test.csv", rows).await.unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     let report = loop {
-        let p = jobs.progress(&id).unwrap();
+        let p = jobs
+            .progress(&id)
+            .await
+            .unwrap()
+            .expect("the job is stored");
         if p.finished {
             break p;
         }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the import did not finish: {p:?}"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     };
     assert_eq!((report.total, report.done), (5, 5));

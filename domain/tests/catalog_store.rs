@@ -1,6 +1,8 @@
 //! The catalog against a real DynamoDB API (dynoxide in memory, a fresh database per test).
 #![cfg(feature = "ssr")]
 
+mod support;
+
 use domain::catalog::{
     demo, CatalogError, CatalogQuery, CatalogService, Category, NewProduct, ProductName,
     ProductStatus, Slug, SortOrder,
@@ -97,7 +99,11 @@ async fn updating_a_product_that_does_not_exist_creates_nothing() {
     let catalog = CatalogService::load(store.clone()).await.unwrap();
     let id = domain::catalog::ProductId::parse("01936b2e-7c4a-7b3e-9f1d-2a4b6c8d0e1f").unwrap();
     let err = catalog
-        .set_status(&staff(), &id, ProductStatus::Archived)
+        .set_status(
+            &support::admin(&store, "admin@cloudmart.test").await,
+            &id,
+            ProductStatus::Archived,
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, CatalogError::NotFound), "{err:?}");
@@ -211,7 +217,11 @@ async fn an_archived_product_leaves_the_storefront_at_once_and_other_replicas_af
     let before = catalog.generation();
 
     catalog
-        .set_status(&staff(), &tent.product.id, ProductStatus::Archived)
+        .set_status(
+            &support::admin(&store, "admin@cloudmart.test").await,
+            &tent.product.id,
+            ProductStatus::Archived,
+        )
         .await
         .unwrap();
 
@@ -262,12 +272,4 @@ async fn the_embedded_store_keeps_its_data_across_restarts_and_seeds_only_once()
         db.stop().await;
     }
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-/// An admin to attribute test changes to.
-fn staff() -> domain::audit::Staff {
-    domain::audit::Staff {
-        id: domain::identity::UserId::generate(),
-        email: domain::identity::Email::parse("admin@cloudmart.test").unwrap(),
-    }
 }

@@ -2,13 +2,15 @@
 //! including the races that must not oversell or return stock twice.
 #![cfg(feature = "ssr")]
 
+mod support;
+
 use domain::cart::{CartOwner, LineIssue};
 use domain::catalog::{
     CatalogService, Category, NewProduct, Product, ProductName, ProductStatus, Slug,
 };
 use domain::identity::{Email, UserId};
 use domain::orders::{
-    Actor, Checkout, IdempotencyKey, OrderError, OrderStatus, Quantity, ShippingAddress,
+    Checkout, IdempotencyKey, OrderError, OrderStatus, Quantity, ShippingAddress,
 };
 use domain::services::Services;
 use domain::store::embedded::EmbeddedDynamo;
@@ -195,7 +197,8 @@ async fn one_key_submitted_twenty_times_at_once_places_one_order() {
 async fn ten_concurrent_cancels_return_the_stock_once() {
     let (_db, shop) = shop().await;
     let rope = product(&shop.catalog, "Climbing Rope", 8_000, 6).await;
-    let who = customer();
+    let me = support::customer(&shop.store).await;
+    let who = me.id().clone();
     shop.carts
         .add(&CartOwner::Customer(who.clone()), &rope.id, q(4))
         .await
@@ -209,10 +212,10 @@ async fn ten_concurrent_cancels_return_the_stock_once() {
     let shop = Arc::new(shop);
     let tasks: Vec<_> = (0..10)
         .map(|_| {
-            let (shop, id, who) = (shop.clone(), order.id.clone(), who.clone());
+            let (shop, id, me) = (shop.clone(), order.id.clone(), me.clone());
             tokio::spawn(async move {
                 shop.orders
-                    .cancel(&id, Actor::Customer(who), "Changed my mind")
+                    .cancel_for_customer(&me, &id, "Changed my mind")
                     .await
             })
         })
@@ -287,7 +290,9 @@ async fn a_line_that_sold_out_meanwhile_writes_nothing_and_says_how_many_are_lef
 async fn another_customers_order_does_not_exist_for_you_and_cannot_be_cancelled() {
     let (_db, shop) = shop().await;
     let tarp = product(&shop.catalog, "Tarp", 3_000, 5).await;
-    let (owner, stranger) = (customer(), customer());
+    let owner = customer();
+    let intruder = support::customer(&shop.store).await;
+    let stranger = intruder.id().clone();
     shop.carts
         .add(&CartOwner::Customer(owner.clone()), &tarp.id, q(1))
         .await
@@ -304,7 +309,7 @@ async fn another_customers_order_does_not_exist_for_you_and_cannot_be_cancelled(
     ));
     assert!(matches!(
         shop.orders
-            .cancel(&order.id, Actor::Customer(stranger.clone()), "mine now")
+            .cancel_for_customer(&intruder, &order.id, "mine now")
             .await,
         Err(OrderError::NotFound)
     ));
@@ -329,7 +334,11 @@ async fn a_cart_caps_quantities_by_stock_and_flags_changed_prices_and_sold_out_l
     assert_eq!(view.count, 4);
 
     shop.catalog
-        .set_status(&staff(), &bottle.id, ProductStatus::Archived)
+        .set_status(
+            &support::admin(&shop.store, "admin@cloudmart.test").await,
+            &bottle.id,
+            ProductStatus::Archived,
+        )
         .await
         .unwrap();
     let view = shop.carts.view(&guest).await.unwrap();
@@ -378,7 +387,8 @@ async fn checking_out_an_empty_cart_places_nothing() {
 async fn the_day_counters_count_placed_orders_net_of_cancellations_and_list_them_newest_first() {
     let (_db, shop) = shop().await;
     let kettle = product(&shop.catalog, "Counted Kettle", 6_000, 20).await;
-    let who = customer();
+    let me = support::customer(&shop.store).await;
+    let who = me.id().clone();
     let owner = CartOwner::Customer(who.clone());
     let mut placed = Vec::new();
     for key in [
@@ -390,11 +400,7 @@ async fn the_day_counters_count_placed_orders_net_of_cancellations_and_list_them
         placed.push(shop.orders.place(checkout(&who, key)).await.unwrap());
     }
     shop.orders
-        .cancel(
-            &placed[1].id,
-            Actor::Customer(who.clone()),
-            "changed my mind",
-        )
+        .cancel_for_customer(&me, &placed[1].id, "changed my mind")
         .await
         .unwrap();
 
@@ -418,7 +424,7 @@ async fn staff_move_an_order_only_along_the_status_machine_and_concurrent_moves_
     let shop = Arc::new(shop);
     let tent = product(&shop.catalog, "Moving Tent", 9_000, 5).await;
     let who = customer();
-    let staff = staff();
+    let staff = support::staff(&shop.store, "support@cloudmart.test").await;
     shop.carts
         .add(&CartOwner::Customer(who.clone()), &tent.id, q(2))
         .await
@@ -501,14 +507,6 @@ async fn staff_move_an_order_only_along_the_status_machine_and_concurrent_moves_
         [("processing", "cancelled"), ("pending", "processing")]
     );
     assert_eq!(log[0].reason, "customer called");
-}
-
-/// An admin to attribute test changes to.
-fn staff() -> domain::audit::Staff {
-    domain::audit::Staff {
-        id: domain::identity::UserId::generate(),
-        email: domain::identity::Email::parse("admin@cloudmart.test").unwrap(),
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

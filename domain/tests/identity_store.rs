@@ -32,7 +32,10 @@ async fn signing_up_creates_a_customer_account_that_is_signed_in() {
     let (account, token) = ids.sign_up(sign_up("Ada@Example.com")).await.unwrap();
     assert_eq!(account.role, Role::Customer);
     assert_eq!(account.email.as_str(), "ada@example.com");
-    assert_eq!(ids.account(&token).await.unwrap(), Some(account));
+    assert_eq!(
+        ids.principal(&token).await.unwrap().account().cloned(),
+        Some(account)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -78,8 +81,14 @@ async fn each_sign_in_starts_a_new_session_and_signing_out_revokes_it() {
         .unwrap();
     assert_ne!(first, second);
     ids.sign_out(&second).await.unwrap();
-    assert_eq!(ids.account(&second).await.unwrap(), None);
-    assert_eq!(ids.account(&first).await.unwrap(), Some(account));
+    assert_eq!(
+        ids.principal(&second).await.unwrap().account().cloned(),
+        None
+    );
+    assert_eq!(
+        ids.principal(&first).await.unwrap().account().cloned(),
+        Some(account)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -172,7 +181,13 @@ async fn a_saved_profile_is_read_back_and_renames_the_account() {
     let profile = Profile::parse(&profile_fields()).unwrap();
     ids.update_profile(&account, &profile).await.unwrap();
     assert_eq!(ids.profile(&account.id).await.unwrap(), profile);
-    let renamed = ids.account(&token).await.unwrap().unwrap();
+    let renamed = ids
+        .principal(&token)
+        .await
+        .unwrap()
+        .account()
+        .cloned()
+        .unwrap();
     assert_eq!(renamed.name.as_str(), "Ada King");
 
     let cleared = Profile::parse(&ProfileFields {
@@ -198,10 +213,21 @@ async fn changing_the_password_ends_every_other_session_and_the_old_password() {
         .await
         .unwrap();
 
-    assert_eq!(ids.account(&first).await.unwrap(), None);
-    assert_eq!(ids.account(&second).await.unwrap(), None);
+    assert_eq!(
+        ids.principal(&first).await.unwrap().account().cloned(),
+        None
+    );
+    assert_eq!(
+        ids.principal(&second).await.unwrap().account().cloned(),
+        None
+    );
     assert!(
-        ids.account(&current).await.unwrap().is_some(),
+        ids.principal(&current)
+            .await
+            .unwrap()
+            .account()
+            .cloned()
+            .is_some(),
         "the changer stays signed in"
     );
     let old = ids
@@ -223,7 +249,13 @@ async fn a_wrong_current_password_changes_nothing_and_names_the_field() {
         Err(IdentityError::Invalid(e)) => assert_eq!(e.field, "current_password"),
         other => panic!("expected a field error, got {other:?}"),
     }
-    assert!(ids.account(&token).await.unwrap().is_some());
+    assert!(ids
+        .principal(&token)
+        .await
+        .unwrap()
+        .account()
+        .cloned()
+        .is_some());
     ids.sign_in(attempt("ada@example.com", "analytical engine", "10.0.0.3"))
         .await
         .unwrap();

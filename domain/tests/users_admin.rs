@@ -2,8 +2,10 @@
 //! last-admin rule, and the index an older database gets when the shop is upgraded.
 #![cfg(feature = "ssr")]
 
-use domain::audit::{AuditFilter, AuditLog, Staff, TargetKind};
-use domain::identity::{AccessChange, IdentityError, IdentityService, Role, SignUp};
+use domain::audit::{AuditFilter, AuditLog, TargetKind};
+use domain::identity::{
+    AccessChange, Admin, IdentityError, IdentityService, Principal, Role, SignUp,
+};
 use domain::store::embedded::EmbeddedDynamo;
 use domain::store::{init_tables, Store, StoreEndpoint};
 
@@ -19,10 +21,17 @@ async fn service() -> (EmbeddedDynamo, Store, IdentityService) {
     (db, store.clone(), IdentityService::new(store))
 }
 
-async fn account(ids: &IdentityService, name: &str, email: &str, role: Role) -> Staff {
+async fn account(ids: &IdentityService, name: &str, email: &str, role: Role) -> Principal {
     let form = SignUp::parse(name, email, "a long enough password").unwrap();
     let (account, _) = ids.ensure_account(form, role).await.unwrap();
-    Staff::from(&account)
+    ids.principal_of(&account.id).await.unwrap()
+}
+
+async fn admin_account(ids: &IdentityService, name: &str, email: &str) -> Admin {
+    account(ids, name, email, Role::Admin)
+        .await
+        .admin()
+        .expect("an admin account gives the admin capability")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -70,7 +79,7 @@ async fn users_are_listed_by_role_in_email_order_and_found_by_any_part_of_name_o
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_role_change_applies_at_once_and_is_audited() {
     let (_db, store, ids) = service().await;
-    let admin = account(&ids, "Ann Admin", "ann@example.com", Role::Admin).await;
+    let admin = admin_account(&ids, "Ann Admin", "ann@example.com").await;
     let (customer, token) = ids
         .sign_up(SignUp::parse("Carl", "carl@example.com", "a long enough password").unwrap())
         .await
@@ -79,7 +88,13 @@ async fn a_role_change_applies_at_once_and_is_audited() {
         .await
         .unwrap();
     assert_eq!(
-        ids.account(&token).await.unwrap().unwrap().role,
+        ids.principal(&token)
+            .await
+            .unwrap()
+            .account()
+            .cloned()
+            .unwrap()
+            .role,
         Role::Support
     );
 
@@ -102,7 +117,7 @@ async fn a_role_change_applies_at_once_and_is_audited() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn disabling_an_account_ends_its_sessions_and_enabling_lets_it_sign_in_again() {
     let (_db, _store, ids) = service().await;
-    let admin = account(&ids, "Ann Admin", "ann@example.com", Role::Admin).await;
+    let admin = admin_account(&ids, "Ann Admin", "ann@example.com").await;
     let (customer, token) = ids
         .sign_up(SignUp::parse("Carl", "carl@example.com", "a long enough password").unwrap())
         .await
@@ -112,7 +127,10 @@ async fn disabling_an_account_ends_its_sessions_and_enabling_lets_it_sign_in_aga
         .await
         .unwrap();
     assert!(disabled.disabled);
-    assert_eq!(ids.account(&token).await.unwrap(), None);
+    assert_eq!(
+        ids.principal(&token).await.unwrap().account().cloned(),
+        None
+    );
     let attempt = domain::identity::SignIn {
         email: "carl@example.com".into(),
         password: "a long enough password".into(),
@@ -124,16 +142,19 @@ async fn disabling_an_account_ends_its_sessions_and_enabling_lets_it_sign_in_aga
         .unwrap();
     assert!(ids.sign_in(attempt).await.is_ok());
     // The old session stays ended.
-    assert_eq!(ids.account(&token).await.unwrap(), None);
+    assert_eq!(
+        ids.principal(&token).await.unwrap().account().cloned(),
+        None
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_last_admin_cannot_demote_or_disable_themself() {
     let (_db, _store, ids) = service().await;
-    let admin = account(&ids, "Ann Admin", "ann@example.com", Role::Admin).await;
+    let admin = admin_account(&ids, "Ann Admin", "ann@example.com").await;
     for change in [AccessChange::Role(Role::Customer), AccessChange::Disable] {
         let err = ids
-            .change_access(&admin, &admin.id, change)
+            .change_access(&admin, admin.id(), change)
             .await
             .unwrap_err();
         assert!(matches!(err, IdentityError::LastAdmin), "{err:?}");
@@ -143,8 +164,8 @@ async fn the_last_admin_cannot_demote_or_disable_themself() {
     assert!(!admins[0].disabled);
 
     // With a second admin, the first may step down.
-    account(&ids, "Bea Admin", "bea@example.com", Role::Admin).await;
-    ids.change_access(&admin, &admin.id, AccessChange::Role(Role::Support))
+    admin_account(&ids, "Bea Admin", "bea@example.com").await;
+    ids.change_access(&admin, admin.id(), AccessChange::Role(Role::Support))
         .await
         .unwrap();
 }
@@ -153,11 +174,11 @@ async fn the_last_admin_cannot_demote_or_disable_themself() {
 async fn two_admins_demoting_each_other_at_once_leave_one_admin() {
     for _ in 0..5 {
         let (_db, _store, ids) = service().await;
-        let ann = account(&ids, "Ann Admin", "ann@example.com", Role::Admin).await;
-        let bea = account(&ids, "Bea Admin", "bea@example.com", Role::Admin).await;
+        let ann = admin_account(&ids, "Ann Admin", "ann@example.com").await;
+        let bea = admin_account(&ids, "Bea Admin", "bea@example.com").await;
         let (a, b) = tokio::join!(
-            ids.change_access(&ann, &bea.id, AccessChange::Role(Role::Customer)),
-            ids.change_access(&bea, &ann.id, AccessChange::Disable),
+            ids.change_access(&ann, bea.id(), AccessChange::Role(Role::Customer)),
+            ids.change_access(&bea, ann.id(), AccessChange::Disable),
         );
         assert_eq!(
             [&a, &b].iter().filter(|r| r.is_ok()).count(),

@@ -1,4 +1,4 @@
-import { test, expect, Page } from '@playwright/test';
+import { test, expect, Page } from './fixtures';
 
 async function signIn(page: Page, email: string, password: string) {
   await page.goto('/account/sign-in');

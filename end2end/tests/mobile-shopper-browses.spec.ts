@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 
 test('on a phone the grid fits the screen and search works', async ({ page }) => {
   await page.goto('/');

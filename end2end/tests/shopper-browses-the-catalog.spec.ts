@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 
 test('the home page lists products with prices and stock', async ({ page }) => {
   await page.goto('/');
@@ -79,4 +79,25 @@ test('the skip link moves keyboard focus to the main content', async ({ page }) 
   await expect(skip).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/#main$/);
+});
+
+test('pages run only the shop’s own scripts and cannot be framed', async ({ page, cspViolations }) => {
+  const response = await page.goto('/');
+  const csp = response!.headers()['content-security-policy'];
+  expect(csp).toContain("frame-ancestors 'none'");
+  expect(csp).not.toContain('unsafe-inline');
+  expect(response!.headers()['x-frame-options']).toBe('DENY');
+  await expect(page.locator('html')).toHaveAttribute('data-islands', 'hydrated');
+
+  // A script injected into the page is refused, and the refusal is what the fixture catches.
+  const ran = await page.evaluate(async () => {
+    const script = document.createElement('script');
+    script.textContent = 'window.__injected = true;';
+    document.body.append(script);
+    await new Promise((r) => setTimeout(r, 50));
+    return (window as unknown as { __injected?: boolean }).__injected === true;
+  });
+  expect(ran).toBe(false);
+  await expect.poll(() => cspViolations.length, { timeout: 5_000 }).toBeGreaterThan(0);
+  cspViolations.splice(0);
 });

@@ -1,4 +1,4 @@
-import { test, expect, Page } from '@playwright/test';
+import { test, expect, Page } from './fixtures';
 
 const unique = () => `buyer-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
 

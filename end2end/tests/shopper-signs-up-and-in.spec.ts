@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 
 const unique = () => `shopper-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
 

@@ -33,7 +33,11 @@ async fn main() {
     let store = Store::connect(&StoreEndpoint::Url(db.endpoint().to_owned()), "bench-").await;
     init_tables(&store).await.expect("tables");
     let services = Arc::new(Services::start(store).await.expect("services"));
-    let _refresher = services.catalog.spawn_refresher(Duration::from_secs(2));
+    let mut workers = domain::worker::Workers::new();
+    let catalog = services.catalog.clone();
+    workers.spawn("catalog-refresher", |stop| {
+        catalog.keep_fresh(Duration::from_secs(2), stop)
+    });
 
     let mut products = Vec::new();
     for i in 0..16 {

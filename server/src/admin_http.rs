@@ -1,20 +1,21 @@
 //! The console's endpoints that are not Leptos server functions: uploads and downloads, which
-//! need raw request and response bodies. They check the admin exactly as the server functions
-//! do, and every one is registered through [`routes`], which the access test walks.
+//! need raw request and response bodies. Each takes the [`RequireAdmin`] capability, so the
+//! check is the same one the server functions make, and every one is registered through
+//! [`routes`], from the table the access test walks.
 
-use crate::router::AppState;
+use crate::caller::RequireAdmin;
+use crate::router::{AppState, RawRoute};
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::Router;
-use domain::audit::Staff;
+use axum::routing::{get, post, MethodRouter};
 use domain::catalog::import::{export_csv, parse_csv, ImportFileError, MAX_IMPORT_BYTES};
 use domain::catalog::{CatalogError, ProductId};
-use domain::identity::{cookie_value, Account, Role, SessionToken, ADMINS_ONLY, SESSION_COOKIE};
 use domain::media::{MediaError, MAX_UPLOAD_BYTES, MEDIA_URL_PREFIX};
 use domain::orders::export::{orders_csv, MAX_EXPORT_ORDERS};
 use domain::orders::OrderFilterText;
+use domain::refusal::{explain, Explain};
 use domain::time::Timestamp;
 
 const PRODUCT_IMAGE: &str = "/admin/products/{id}/image";
@@ -22,31 +23,41 @@ const CATALOG_EXPORT: &str = "/admin/catalog.csv";
 const CATALOG_IMPORT: &str = "/admin/catalog/import";
 const ORDERS_EXPORT: &str = "/admin/orders.csv";
 
-/// Every admin endpoint outside Leptos, as (method, axum path). [`routes`] registers exactly
-/// these admin paths; the access test proves each one refuses everyone but admins.
-pub const ADMIN_ENDPOINTS: &[(&str, &str)] = &[
-    ("POST", PRODUCT_IMAGE),
-    ("GET", CATALOG_EXPORT),
-    ("POST", CATALOG_IMPORT),
-    ("GET", ORDERS_EXPORT),
-];
+/// The console's raw endpoints and the public image files, each with who may use it. The
+/// router registers exactly these, and the access test walks the same list.
+pub fn endpoints() -> Vec<(RawRoute, MethodRouter<AppState>)> {
+    vec![
+        (
+            RawRoute::admin("POST", PRODUCT_IMAGE),
+            // Room for the multipart envelope around a 5 MB file; more is refused early.
+            post(upload_product_image).layer(DefaultBodyLimit::max(UPLOAD_BODY)),
+        ),
+        (RawRoute::admin("GET", CATALOG_EXPORT), get(export_catalog)),
+        (
+            RawRoute::admin("POST", CATALOG_IMPORT),
+            post(import_catalog).layer(DefaultBodyLimit::max(IMPORT_BODY)),
+        ),
+        (RawRoute::admin("GET", ORDERS_EXPORT), get(export_orders)),
+        (RawRoute::public("GET", "/media/{*key}"), get(media)),
+    ]
+}
 
-/// The console's raw endpoints and the public image files.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            PRODUCT_IMAGE,
-            post(upload_product_image)
-                // Room for the multipart envelope around a 5 MB file; more is refused early.
-                .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES + 64 * 1024)),
-        )
-        .route(CATALOG_EXPORT, get(export_catalog))
-        .route(
-            CATALOG_IMPORT,
-            post(import_catalog).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES + 64 * 1024)),
-        )
-        .route(ORDERS_EXPORT, get(export_orders))
-        .route("/media/{*key}", get(media))
+/// The largest bodies the upload endpoints take: the file and its multipart envelope.
+const UPLOAD_BODY: usize = MAX_UPLOAD_BYTES + 64 * 1024;
+const IMPORT_BODY: usize = MAX_IMPORT_BYTES + 64 * 1024;
+
+/// The upload endpoints' body limits, for the request limits in front of every route.
+pub fn upload_limits() -> crate::limits::UploadLimits {
+    fn is_image_upload(path: &str) -> bool {
+        path.starts_with("/admin/products/") && path.ends_with("/image")
+    }
+    fn is_import(path: &str) -> bool {
+        path == CATALOG_IMPORT
+    }
+    crate::limits::UploadLimits(vec![
+        (is_image_upload, UPLOAD_BODY),
+        (is_import, IMPORT_BODY),
+    ])
 }
 
 /// A CSV download named `<name>-<today>.csv`.
@@ -66,27 +77,20 @@ fn csv_download(name: &str, text: String) -> Response {
         .into_response()
 }
 
-fn unavailable(what: &str, e: impl std::fmt::Debug) -> Response {
-    tracing::error!(error = ?e, "{what} failed");
-    (
-        StatusCode::SERVICE_UNAVAILABLE,
-        format!("The {what} could not be made just now. Please try again."),
-    )
-        .into_response()
+/// A failed download, mapped once (its cause is logged there).
+fn failed(parts: &Parts, e: &dyn Explain) -> Response {
+    crate::problem::respond(parts, &explain(e))
 }
 
 /// Every product, in every status, as the CSV that import reads back.
-async fn export_catalog(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if let Err(refused) = require_admin(&state, &headers, "/admin/catalog").await {
-        return refused;
-    }
+async fn export_catalog(State(state): State<AppState>, _: RequireAdmin, parts: Parts) -> Response {
     let products = match state.services.catalog.all_products().await {
         Ok(p) => p,
-        Err(e) => return unavailable("catalog export", e),
+        Err(e) => return failed(&parts, &e),
     };
     match export_csv(&products) {
         Ok(text) => csv_download("cloudmart-catalog", text),
-        Err(e) => unavailable("catalog export", e),
+        Err(e) => failed(&parts, &e),
     }
 }
 
@@ -94,13 +98,9 @@ async fn export_catalog(State(state): State<AppState>, headers: HeaderMap) -> Re
 /// goes to the import's progress page. A file refused as a whole goes back with the reason.
 async fn import_catalog(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    RequireAdmin(admin): RequireAdmin,
     multipart: Multipart,
 ) -> Response {
-    let admin = match require_admin(&state, &headers, "/admin/catalog").await {
-        Ok(admin) => admin,
-        Err(refused) => return refused,
-    };
     let back_with = |message: String| {
         Redirect::to(&format!(
             "/admin/catalog?import_error={}",
@@ -116,36 +116,32 @@ async fn import_catalog(
     let rows = match tokio::task::spawn_blocking(move || parse_csv(&bytes)).await {
         Ok(Ok(rows)) => rows,
         Ok(Err(e)) => return back_with(format!("The file {e}.")),
-        Err(e) => return unavailable("catalog import", e),
+        Err(e) => {
+            tracing::error!(error = %e, "reading an import file failed");
+            return back_with(domain::refusal::INTERNAL_MESSAGE.into());
+        }
     };
-    let job = state.services.imports.start(
-        state.services.catalog.clone(),
-        Staff::from(&admin),
-        &file_name,
-        rows,
-    );
-    Redirect::to(&format!("/admin/catalog/import/{job}")).into_response()
+    match state.services.imports.start(admin, &file_name, rows).await {
+        Ok(job) => Redirect::to(&format!("/admin/catalog/import/{job}")).into_response(),
+        Err(e) => back_with(explain(&e).message),
+    }
 }
 
 /// The filtered order list, every page of it (up to 10,000 orders), as CSV.
 async fn export_orders(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _: RequireAdmin,
+    parts: Parts,
     Query(text): Query<OrderFilterText>,
 ) -> Response {
-    if let Err(refused) = require_admin(&state, &headers, "/admin/orders").await {
-        return refused;
-    }
     let resolved = match state.services.resolve_order_filter(&text).await {
         Ok(r) => r,
-        Err(e) => return unavailable("order export", e),
+        Err(e) => return failed(&parts, &e),
     };
-    if let Some(problem) = resolved.problems.first() {
-        return (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("The filter's {} {}.", problem.field, problem.message),
-        )
-            .into_response();
+    if !resolved.problems.is_empty() {
+        let mut refusal = domain::refusal::Refusal::invalid(resolved.problems);
+        refusal.message = "The filter could not be read.".into();
+        return crate::problem::respond(&parts, &refusal);
     }
     let orders = if resolved.matches_nothing {
         Vec::new()
@@ -157,7 +153,7 @@ async fn export_orders(
                 }
                 orders
             }
-            Err(e) => return unavailable("order export", e),
+            Err(e) => return failed(&parts, &e),
         }
     };
     match orders_csv(&orders) {
@@ -165,37 +161,10 @@ async fn export_orders(
             &format!("cloudmart-orders-{}", resolved.filter.status.as_str()),
             text,
         ),
-        Err(e) => unavailable("order export", e),
-    }
-}
-
-/// The signed-in admin, or the response that refuses the request: a visitor is sent to sign
-/// in, anyone else gets 403.
-async fn require_admin(
-    state: &AppState,
-    headers: &HeaderMap,
-    return_to: &str,
-) -> Result<Account, Response> {
-    let cookies = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok());
-    let token = cookie_value(cookies, SESSION_COOKIE).and_then(SessionToken::parse);
-    let account = match token {
-        Some(token) => state.services.identity.account(&token).await.map_err(|e| {
-            tracing::error!(error = ?e, "reading the session failed");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "Your session could not be read. Please try again.",
-            )
-                .into_response()
-        })?,
-        None => None,
-    };
-    match account {
-        Some(account) if account.role == Role::Admin => Ok(account),
-        Some(_) => Err((StatusCode::FORBIDDEN, ADMINS_ONLY).into_response()),
-        None => Err(Redirect::to(&format!("/account/sign-in?next={return_to}")).into_response()),
+        Err(e) => {
+            tracing::error!(error = %e, "writing the order CSV failed");
+            crate::problem::respond(&parts, &domain::refusal::Refusal::internal())
+        }
     }
 }
 
@@ -203,15 +172,11 @@ async fn require_admin(
 /// image. Answers like a plain form post: back to the product page, with the outcome.
 async fn upload_product_image(
     State(state): State<AppState>,
+    RequireAdmin(admin): RequireAdmin,
     Path(id): Path<String>,
-    headers: HeaderMap,
     multipart: Multipart,
 ) -> Response {
     let page = format!("/admin/products/{id}");
-    let admin = match require_admin(&state, &headers, &page).await {
-        Ok(admin) => admin,
-        Err(refused) => return refused,
-    };
     let Ok(id) = ProductId::parse(&id) else {
         return (StatusCode::NOT_FOUND, "There is no such product.").into_response();
     };
@@ -231,22 +196,17 @@ async fn upload_product_image(
         Ok(url) => url,
         Err(e) if e.is_bad_upload() => return back_with(&format!("The image {e}.")),
         Err(e) => {
-            tracing::error!(error = ?e, "storing an image failed");
+            tracing::error!(error = %domain::refusal::chain(&e), "storing an image failed");
             return back_with("The image could not be stored. Please try again.");
         }
     };
-    match state
-        .services
-        .catalog
-        .set_image(&Staff::from(&admin), &id, url)
-        .await
-    {
+    match state.services.catalog.set_image(&admin, &id, url).await {
         Ok(_) => Redirect::to(&format!("{page}?saved=image")).into_response(),
         Err(CatalogError::NotFound) => {
             (StatusCode::NOT_FOUND, "There is no such product.").into_response()
         }
         Err(e) => {
-            tracing::error!(error = ?e, "saving a product image failed");
+            tracing::error!(error = %domain::refusal::chain(&e), "saving a product image failed");
             back_with(
                 "The image was stored but the product could not be updated. Please try again.",
             )

@@ -112,6 +112,8 @@ pub struct RawSettings {
         global = true
     )]
     pub site_root: String,
+    #[command(flatten)]
+    pub http: crate::limits::RawLimits,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,6 +140,8 @@ pub struct Config {
     pub site_root: PathBuf,
     /// Where uploaded images are kept (see [`RawSettings::media`]).
     pub media: String,
+    /// Request limits, timeouts and the write rate limit.
+    pub limits: crate::limits::HttpLimits,
 }
 
 /// A setting with an unusable value: displayed as one line naming it and what it accepts.
@@ -149,7 +153,7 @@ pub struct ConfigError {
     pub expected: &'static str,
 }
 
-fn invalid(variable: &'static str, value: &str, expected: &'static str) -> ConfigError {
+pub(crate) fn invalid(variable: &'static str, value: &str, expected: &'static str) -> ConfigError {
     ConfigError {
         variable,
         value: value.to_owned(),
@@ -260,6 +264,7 @@ impl Config {
             log: raw.log.trim().to_owned(),
             public_url,
             site_root: PathBuf::from(&raw.site_root),
+            limits: crate::limits::HttpLimits::parse(&raw.http)?,
         })
     }
 }

@@ -3,26 +3,36 @@
 //! header proves. Together with `SameSite=Lax` cookies this stops forged form posts.
 
 use axum::extract::Request;
-use axum::http::{header, Method, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{header, Method};
+use axum::response::Response;
 
 /// A 403 for a state-changing request from another site; `None` lets the request through.
 pub fn refuse_cross_site_write(request: &Request) -> Option<Response> {
+    // Browsers send policy violation reports without an Origin; they change nothing.
+    let report = request.uri().path() == crate::security_headers::REPORT_PATH;
     if matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
-    ) || same_site(request)
+    ) || report
+        || same_site(request)
     {
         return None;
     }
     tracing::warn!(method = %request.method(), path = request.uri().path(), "cross-site write refused");
-    Some(
-        (
-            StatusCode::FORBIDDEN,
-            "This request did not come from this site, so it was refused.",
-        )
-            .into_response(),
-    )
+    let refusal = domain::refusal::Refusal::new(
+        403,
+        "This request did not come from this site, so it was refused.",
+    );
+    let id = request
+        .extensions()
+        .get::<crate::request_id::RequestId>()
+        .map(crate::request_id::RequestId::as_str);
+    Some(crate::problem::answer(
+        request.uri(),
+        request.headers(),
+        id,
+        &refusal,
+    ))
 }
 
 /// Whether the request's `Origin` (or `Referer`) names the host it was sent to.

@@ -19,8 +19,6 @@ use bytes::Bytes;
 use std::collections::HashMap;
 use std::sync::RwLock;
 
-/// Cookies that make a page personal. (The shoppers' session and guest cart.)
-pub const PERSONAL_COOKIES: [&str; 2] = ["cm_session", "cm_cart"];
 const MAX_PAGES: usize = 2048;
 const MAX_PAGE_BYTES: usize = 1024 * 1024;
 const MAX_QUERY_BYTES: usize = 256;
@@ -40,6 +38,8 @@ struct Generation {
 #[derive(Clone)]
 struct Page {
     content_type: HeaderValue,
+    /// The page's Content-Security-Policy (its inline scripts' hashes), computed once.
+    policy: HeaderValue,
     body: Bytes,
     /// The same body gzipped once when cached, for clients that accept it.
     gzip: Bytes,
@@ -110,15 +110,10 @@ fn cache_key(request: &Request) -> Option<String> {
     (listing || product).then(|| format!("{path}?{query}"))
 }
 
+/// Whether the request carries credentials (a session or a guest cart), read by the same
+/// code that resolves the caller, so a renamed cookie can never make a personal page shared.
 fn has_personal_cookie(request: &Request) -> bool {
-    request
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split('=').next())
-        .any(|name| PERSONAL_COOKIES.contains(&name))
+    !crate::caller::credentials(request.headers()).is_empty()
 }
 
 fn is_html(response: &Response) -> bool {
@@ -139,11 +134,12 @@ fn no_store(mut response: Response) -> Response {
     response
 }
 
-fn page_response(page: Page, outcome: &'static str, gzipped: bool) -> Response {
+fn page_response(page: Page, outcome: &'static str, gzipped: bool, https: bool) -> Response {
     let gzipped = gzipped && !page.gzip.is_empty();
     let mut response = Response::new(Body::from(if gzipped { page.gzip } else { page.body }));
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, page.content_type);
+    crate::security_headers::apply(headers, page.policy, https);
     headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     if gzipped {
         headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
@@ -165,8 +161,9 @@ pub async fn serve_cached(
     let gzipped = accepts_gzip(&request);
     // Read before rendering: a page is never tagged newer than the data it shows.
     let generation = state.services.catalog.generation();
+    let https = state.public_url.starts_with("https://");
     if let Some(page) = state.page_cache.get(&key, generation) {
-        return page_response(page, "hit", gzipped);
+        return page_response(page, "hit", gzipped, https);
     }
     // Render uncompressed: the cache keeps the plain page and its gzip twin.
     request.headers_mut().remove(header::ACCEPT_ENCODING);
@@ -178,15 +175,17 @@ pub async fn serve_cached(
     let Some(content_type) = parts.headers.get(header::CONTENT_TYPE).cloned() else {
         return no_store(Response::from_parts(parts, Body::empty()));
     };
+    let policy = parts.headers.get(header::CONTENT_SECURITY_POLICY).cloned();
     match axum::body::to_bytes(body, MAX_PAGE_BYTES).await {
         Ok(bytes) => {
             let page = Page {
                 content_type,
+                policy: policy.unwrap_or_else(|| crate::security_headers::policy_for(&bytes)),
                 gzip: gzip(&bytes),
                 body: bytes,
             };
             state.page_cache.put(key, generation, page.clone());
-            page_response(page, "miss", gzipped)
+            page_response(page, "miss", gzipped, https)
         }
         Err(e) => {
             tracing::error!(error = ?e, "rendering a page failed");
@@ -224,8 +223,11 @@ mod tests {
 
     #[test]
     fn a_session_or_cart_cookie_makes_the_page_personal() {
-        assert!(cache_key(&request("/", Some("theme=dark; cm_session=abc"))).is_none());
-        assert!(cache_key(&request("/", Some("cm_cart=xyz"))).is_none());
+        use domain::identity::{CART_COOKIE, SESSION_COOKIE};
+        let session = format!("theme=dark; {SESSION_COOKIE}={}", "ab".repeat(32));
+        let cart = format!("{CART_COOKIE}={}", "c".repeat(32));
+        assert!(cache_key(&request("/", Some(&session))).is_none());
+        assert!(cache_key(&request("/", Some(&cart))).is_none());
         assert!(cache_key(&request("/", Some("theme=dark"))).is_some());
     }
 
@@ -243,6 +245,7 @@ mod tests {
         let cache = PageCache::default();
         let page = Page {
             content_type: HeaderValue::from_static("text/html"),
+            policy: crate::security_headers::policy_without_scripts(),
             body: Bytes::from_static(b"old"),
             gzip: gzip(b"old"),
         };

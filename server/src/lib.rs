@@ -2,14 +2,20 @@
 //! files), and the page cache. `main.rs` is only the command line around it.
 
 mod admin_http;
+mod caller;
 pub mod config;
 mod csrf;
 mod health;
 mod html_cache;
+pub mod limits;
+pub mod problem;
+mod rate_limit;
 mod request_guard;
-pub use admin_http::ADMIN_ENDPOINTS;
+pub mod request_id;
 pub mod router;
+mod security_headers;
 mod seo;
+mod serve;
 pub mod startup;
 mod static_files;
 pub mod telemetry;

@@ -1,57 +1,26 @@
-//! The first check every request passes, in one middleware: URLs whose percent-escapes do not
-//! decode to UTF-8 get a clear 400 page before any page code sees them, and cross-site writes
-//! are refused (see [`crate::csrf`]).
+//! The first check every routed request passes, in one middleware: URLs whose percent-escapes
+//! do not decode to UTF-8 get a clear 400 before any page code sees them, and cross-site
+//! writes are refused (see [`crate::csrf`]). Sizes and times are [`crate::limits`]'.
 
 use axum::extract::Request;
-use axum::http::{header, StatusCode};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
-
-/// Longest URL we read; browsers and proxies rarely send more than this.
-const MAX_URI_BYTES: usize = 16 * 1024;
+use axum::response::Response;
+use domain::refusal::Refusal;
 
 pub async fn guard(request: Request, next: Next) -> Response {
     if let Some(refused) = crate::csrf::refuse_cross_site_write(&request) {
         return refused;
     }
-    reject_undecodable(request, next).await
-}
-
-async fn reject_undecodable(request: Request, next: Next) -> Response {
     let uri = request.uri();
-    let path_ok = decodes_to_utf8(uri.path());
-    let query_ok = uri.query().is_none_or(decodes_to_utf8);
-    let short_enough = uri.path().len() + uri.query().map_or(0, str::len) <= MAX_URI_BYTES;
-    if path_ok && query_ok && short_enough {
+    if decodes_to_utf8(uri.path()) && uri.query().is_none_or(decodes_to_utf8) {
         return next.run(request).await;
     }
-    let (status, message) = if short_enough {
-        (
-            StatusCode::BAD_REQUEST,
-            "The address contains characters we cannot read.",
-        )
-    } else {
-        (StatusCode::URI_TOO_LONG, "The address is too long.")
-    };
-    (
-        status,
-        [
-            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        format!(
-            concat!(
-                "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
-                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
-                "<title>Bad request · CloudMart</title></head><body>",
-                "<main style=\"font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem\">",
-                "<h1>That address doesn't work</h1><p>{}</p>",
-                "<p><a href=\"/\">Go to the shop</a></p></main></body></html>"
-            ),
-            message
-        ),
-    )
-        .into_response()
+    let refusal = Refusal::new(400, "The address contains characters we cannot read.");
+    let id = request
+        .extensions()
+        .get::<crate::request_id::RequestId>()
+        .map(crate::request_id::RequestId::as_str);
+    crate::problem::answer(request.uri(), request.headers(), id, &refusal)
 }
 
 /// Whether `text` percent-decodes (with `+` as a space) into valid UTF-8.

@@ -1,9 +1,11 @@
 //! The axum router: Leptos pages and server functions, sitemap, robots, health, static files.
 
 use crate::config::Config;
-use crate::{health, html_cache, request_guard, seo, static_files};
+use crate::limits::{self, HttpLimits};
+use crate::rate_limit::{self, RateLimiter};
+use crate::{health, html_cache, request_guard, security_headers, seo, static_files};
 use app::{shell, App, SiteUrl};
-use axum::routing::get;
+use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 use domain::services::Services;
 use leptos::prelude::*;
@@ -12,17 +14,21 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
 
-/// Where the site is and how it is addressed.
+/// Where the site is, how it is addressed, and the limits of a request to it.
 #[derive(Clone, Debug)]
 pub struct Site {
     pub leptos: LeptosOptions,
     pub public_url: String,
     pub root: PathBuf,
+    pub limits: HttpLimits,
 }
 
 impl Site {
     pub fn new(config: &Config) -> Self {
-        Self::at(&config.site_root, config.addr, &config.public_url)
+        Self {
+            limits: config.limits.clone(),
+            ..Self::at(&config.site_root, config.addr, &config.public_url)
+        }
     }
 
     pub fn at(root: &std::path::Path, addr: std::net::SocketAddr, public_url: &str) -> Self {
@@ -51,6 +57,7 @@ impl Site {
             leptos,
             public_url: public_url.to_owned(),
             root: root.to_path_buf(),
+            limits: HttpLimits::default(),
         }
     }
 }
@@ -83,6 +90,64 @@ pub fn page_paths() -> Vec<String> {
     route_list().iter().map(|r| r.path().to_owned()).collect()
 }
 
+/// Who may use a route that is not a Leptos page or server function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Public,
+    Admin,
+}
+
+/// A route outside Leptos: its method, its axum path and who may use it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RawRoute {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+impl RawRoute {
+    pub const fn public(method: &'static str, path: &'static str) -> Self {
+        Self {
+            method,
+            path,
+            access: Access::Public,
+        }
+    }
+
+    pub const fn admin(method: &'static str, path: &'static str) -> Self {
+        Self {
+            method,
+            path,
+            access: Access::Admin,
+        }
+    }
+}
+
+/// Every route outside Leptos (static files aside), with its handler: [`build`] registers
+/// exactly these.
+fn raw_endpoints() -> Vec<(RawRoute, MethodRouter<AppState>)> {
+    let mut endpoints = vec![
+        (RawRoute::public("GET", "/sitemap.xml"), get(seo::sitemap)),
+        (RawRoute::public("GET", "/robots.txt"), get(seo::robots)),
+        (RawRoute::public("GET", "/health/live"), get(health::live)),
+        (RawRoute::public("GET", "/health/ready"), get(health::ready)),
+        (
+            RawRoute::public("POST", security_headers::REPORT_PATH),
+            post(security_headers::report),
+        ),
+    ];
+    endpoints.extend(crate::admin_http::endpoints());
+    endpoints
+}
+
+/// The routes [`build`] registers outside Leptos, for the access test.
+pub fn raw_routes() -> Vec<RawRoute> {
+    raw_endpoints()
+        .into_iter()
+        .map(|(route, _)| route)
+        .collect()
+}
+
 pub fn build(services: Services, site: Site) -> Router {
     let state = AppState {
         leptos: site.leptos.clone(),
@@ -105,23 +170,45 @@ pub fn build(services: Services, site: Site) -> Router {
     let routes = route_list();
     let not_found = leptos_axum::render_app_async_with_context(context.clone(), app_shell.clone());
 
-    let site = Router::new()
-        .route("/sitemap.xml", get(seo::sitemap))
-        .route("/robots.txt", get(seo::robots))
-        .route("/health/live", get(health::live))
-        .route("/health/ready", get(health::ready))
-        .merge(crate::admin_http::routes())
+    let mut pages = Router::new();
+    for (route, handler) in raw_endpoints() {
+        pages = pages.route(route.path, handler);
+    }
+    let pages = pages
         .leptos_routes_with_context(&state, routes, context, app_shell)
         .merge(static_files::routes(&site.root))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::caller::attach,
+        ))
         .layer(axum::middleware::from_fn(request_guard::guard))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(RateLimiter::new(site.limits.writes_per_minute)),
+            rate_limit::limit_writes,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            security_headers::Https(site.public_url.starts_with("https://")),
+            security_headers::secure,
+        ))
         .layer(CompressionLayer::new().quality(tower_http::CompressionLevel::Fastest))
         .with_state(state.clone());
-    // The page cache wraps everything, so a hit skips routing and the other layers.
+    let enforced = Arc::new(limits::Enforced {
+        limits: site.limits.clone(),
+        uploads: crate::admin_http::upload_limits(),
+    });
+    // The page cache wraps the routes, so a hit skips routing and the other layers; only the
+    // request id and the request limits are outside it, so every answer has an id and no
+    // request escapes the limits.
     Router::new()
-        .fallback_service(site)
+        .fallback_service(pages)
         .layer(axum::middleware::from_fn_with_state(
             state,
             html_cache::serve_cached,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            enforced,
+            limits::enforce,
+        ))
+        .layer(axum::middleware::from_fn(crate::request_id::assign))
 }

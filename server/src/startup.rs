@@ -6,9 +6,10 @@ use domain::catalog::{demo, CatalogError};
 use domain::identity::{IdentityError, Role, SignUp};
 use domain::media::MediaStore;
 use domain::services::Services;
-use domain::store::embedded::{EmbeddedDynamo, EmbeddedError};
+use domain::store::embedded::{EmbeddedDynamo, EmbeddedError, TTL_SWEEP_EVERY};
 use domain::store::schema::TableOutcome;
 use domain::store::{init_tables as create_tables, Store, StoreEndpoint, StoreError};
+use domain::worker::Workers;
 use std::path::Path;
 use std::time::Duration;
 
@@ -62,6 +63,26 @@ pub async fn open_store(config: &Config) -> Result<OpenStore, StartError> {
     }
 }
 
+/// How long stopping workers may take in all once requests are drained.
+const WORKERS_STOP: Duration = Duration::from_secs(5);
+
+/// Every background worker of a serving process, started: the catalog refresher, the catalog
+/// imports and, with the embedded store, its TTL sweep.
+pub fn start_workers(services: &Services, embedded: Option<&EmbeddedDynamo>) -> Workers {
+    let mut workers = Workers::new();
+    let catalog = services.catalog.clone();
+    workers.spawn("catalog-refresher", |stop| {
+        catalog.keep_fresh(CATALOG_POLL, stop)
+    });
+    let (imports, catalog) = (services.imports.clone(), services.catalog.clone());
+    workers.spawn("catalog-imports", |stop| imports.run(catalog, stop));
+    if let Some(db) = embedded {
+        let sweep = db.ttl_sweep();
+        workers.spawn("ttl-sweep", |stop| sweep.run(TTL_SWEEP_EVERY, stop));
+    }
+    workers
+}
+
 pub async fn serve(config: Config) -> Result<(), StartError> {
     let OpenStore { store, embedded } = open_store(&config).await?;
     let media = MediaStore::open(&config.media)
@@ -74,7 +95,7 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
             create_demo_accounts(&services).await?;
         }
     }
-    let _refresher = services.catalog.spawn_refresher(CATALOG_POLL);
+    let workers = start_workers(&services, embedded.as_ref());
     let site = Site::new(&config);
     let app = router::build(services, site);
 
@@ -84,21 +105,18 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
             addr: config.addr,
             source,
         })?;
-    tracing::info!(addr = %config.addr, "listening");
+    tracing::info!(addr = %config.addr, workers = ?workers.names(), "listening");
     println!("CloudMart is serving on http://{}", config.addr);
-    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await;
+    crate::serve::serve(listener, app, &config.limits, shutdown_signal()).await;
+    workers.stop(WORKERS_STOP).await;
     if let Some(embedded) = embedded {
         embedded.stop().await;
     }
-    served.map_err(|source| StartError::Listen {
-        addr: config.addr,
-        source,
-    })
+    tracing::info!("exit");
+    Ok(())
 }
 
+/// Resolves on SIGTERM (what Kubernetes sends) or SIGINT (Ctrl-C).
 async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -115,10 +133,9 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let terminate = std::future::pending::<()>();
     tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
+        () = ctrl_c => tracing::info!("SIGINT received"),
+        () = terminate => tracing::info!("SIGTERM received"),
     }
-    tracing::info!("shutting down");
 }
 
 /// The demo accounts of the embedded mode (one per role), documented in the README.

@@ -151,7 +151,11 @@ async fn the_sitemap_lists_active_products_only() {
         .product;
     app.services
         .catalog
-        .set_status(&staff(), &tent.id, ProductStatus::Archived)
+        .set_status(
+            &support::admin(&app).await,
+            &tent.id,
+            ProductStatus::Archived,
+        )
         .await
         .unwrap();
     let sitemap = app.get("/sitemap.xml").await;
@@ -207,7 +211,11 @@ async fn anonymous_pages_come_from_the_page_cache_until_the_catalog_changes() {
         .product;
     app.services
         .catalog
-        .set_status(&staff(), &book.id, ProductStatus::Archived)
+        .set_status(
+            &support::admin(&app).await,
+            &book.id,
+            ProductStatus::Archived,
+        )
         .await
         .unwrap();
 
@@ -222,16 +230,22 @@ async fn anonymous_pages_come_from_the_page_cache_until_the_catalog_changes() {
 async fn a_session_or_cart_cookie_always_renders_fresh() {
     let app = TestApp::spawn().await;
     app.get("/").await;
-    let with_cookie = app
-        .request(
-            Request::get("/")
-                .header(header::COOKIE, "cm_cart=abc")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let request = |cookie: &str| {
+        Request::get("/")
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let cart = format!("{}={}", domain::identity::CART_COOKIE, "0a".repeat(16));
+    let with_cookie = app.request(request(&cart)).await;
     assert_eq!(with_cookie.status, StatusCode::OK);
     assert_eq!(with_cookie.header("x-page-cache"), "");
+    // A cookie that is no credential at all (not the shape of a cart id) is a visitor's.
+    let garbage = format!("{}=abc", domain::identity::CART_COOKIE);
+    assert_eq!(
+        app.request(request(&garbage)).await.header("x-page-cache"),
+        "hit"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -348,12 +362,4 @@ async fn a_cached_page_is_served_gzipped_to_clients_that_accept_it() {
     assert_eq!(gzipped.header("vary"), "accept-encoding");
     assert!(plain.body.starts_with("<!DOCTYPE html>"));
     assert!(gzipped.body.starts_with('\u{1f}'), "gzip magic number");
-}
-
-/// An admin to attribute test changes to.
-fn staff() -> domain::audit::Staff {
-    domain::audit::Staff {
-        id: domain::identity::UserId::generate(),
-        email: domain::identity::Email::parse("admin@cloudmart.test").unwrap(),
-    }
 }

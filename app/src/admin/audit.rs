@@ -47,11 +47,11 @@ pub async fn admin_audit(
     kind: Option<String>,
     actor: Option<String>,
     after: Option<String>,
-) -> Result<AuditPage, ServerFnError> {
+) -> Result<AuditPage, crate::forms::FormError> {
     use domain::audit::{month_of, parse_month, AuditCursor, AuditFilter, AuditLog};
     use domain::time::Timestamp;
     let services = crate::services()?;
-    crate::identity::web::require_admin(&services, "/admin/audit").await?;
+    crate::caller::require_admin("/admin/audit").await?;
     let month = month
         .and_then(|m| parse_month(&m).ok())
         .unwrap_or_else(|| month_of(Timestamp::now()));
@@ -70,11 +70,7 @@ pub async fn admin_audit(
     let after = after.as_deref().and_then(AuditCursor::parse);
     let (entries, next) = AuditLog::new(services.store.clone())
         .page(&month, &filter, after.as_ref(), 50)
-        .await
-        .map_err(|e| {
-            tracing::error!(error = ?e, "reading the audit log failed");
-            ServerFnError::new("The audit log could not be loaded. Please try again.")
-        })?;
+        .await?;
     Ok(AuditPage {
         month,
         kind,

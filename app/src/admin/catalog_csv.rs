@@ -11,10 +11,12 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// Where an import stands; `None` for an id this server does not know.
 #[server(prefix = "/api/admin")]
-pub async fn admin_import_progress(id: String) -> Result<Option<ImportProgress>, ServerFnError> {
+pub async fn admin_import_progress(
+    id: String,
+) -> Result<Option<ImportProgress>, crate::forms::FormError> {
     let services = crate::services()?;
-    crate::identity::web::require_admin(&services, "/admin/catalog").await?;
-    Ok(services.imports.progress(id.trim()))
+    crate::caller::require_admin("/admin/catalog").await?;
+    Ok(services.imports.progress(&id).await?)
 }
 
 #[component]
@@ -86,7 +88,7 @@ pub fn AdminImportPage() -> impl IntoView {
                     match progress.await {
                         Ok(Some(p)) => view! { <ImportView p /> }.into_any(),
                         Ok(None) => view! {
-                            <p class="text-slate-700">"This import is not known here (imports are kept until the server restarts). " <a href="/admin/catalog" class="text-indigo-700 underline">"Start another"</a></p>
+                            <p class="text-slate-700">"There is no such import (reports are kept for 30 days). " <a href="/admin/catalog" class="text-indigo-700 underline">"Start another"</a></p>
                         }.into_any(),
                         Err(e) => view! { <Failure error=e /> }.into_any(),
                     }
@@ -98,22 +100,31 @@ pub fn AdminImportPage() -> impl IntoView {
 
 #[component]
 fn ImportView(p: ImportProgress) -> impl IntoView {
+    let ended = p.finished || p.interrupted;
+    let counts = format!(
+        "{} created, {} updated, {} unchanged, {} with errors.",
+        p.created,
+        p.updated,
+        p.unchanged,
+        p.errors.len()
+    );
     let status = if p.finished {
+        format!("Finished: {counts}")
+    } else if p.interrupted {
         format!(
-            "Finished: {} created, {} updated, {} unchanged, {} with errors.",
-            p.created,
-            p.updated,
-            p.unchanged,
-            p.errors.len()
+            "Interrupted after {} of {} rows, when the server stopped: {counts} The rows done \
+             are saved; import the file again to finish (rows already imported come back \
+             unchanged).",
+            p.done, p.total
         )
     } else {
         format!("Importing {}: {} of {} rows…", p.file_name, p.done, p.total)
     };
     view! {
-        {(!p.finished).then(|| view! { <Meta http_equiv="refresh" content="1" /> })}
+        {(!ended).then(|| view! { <Meta http_equiv="refresh" content="1" /> })}
         <p role="status" data-testid="import-status" class="font-medium">{status}</p>
         <progress max=p.total.max(1) value=p.done aria-label="Rows imported" class="h-3 w-full max-w-xl">{format!("{}%", p.percent())}</progress>
-        {(p.finished && !p.errors.is_empty()).then(|| view! {
+        {(ended && !p.errors.is_empty()).then(|| view! {
             <section aria-labelledby="row-errors-title">
                 <h2 id="row-errors-title" class="text-lg font-semibold">"Rows not imported"</h2>
                 <table class="mt-2 w-full border-collapse text-sm">

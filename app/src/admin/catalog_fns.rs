@@ -18,44 +18,6 @@ pub struct ProductEditor {
     pub history: Vec<AuditEntry>,
 }
 
-#[cfg(feature = "ssr")]
-fn catalog_failure(e: domain::catalog::CatalogError) -> ServerFnError {
-    tracing::error!(error = ?e, "admin catalog request failed");
-    ServerFnError::new("The catalog could not be loaded. Please try again.")
-}
-
-/// Maps a refused catalog write to what its form shows, once for every catalog form.
-#[cfg(feature = "ssr")]
-fn catalog_refusal(e: domain::catalog::CatalogError) -> FormError {
-    use crate::forms::{invalid, reject};
-    use domain::catalog::CatalogError;
-    use http::StatusCode;
-    match e {
-        CatalogError::Invalid(field) => invalid(vec![field]),
-        CatalogError::SlugTaken(slug) => reject(
-            FormError::field("slug", format!("{slug} is already used by another product")),
-            StatusCode::CONFLICT,
-        ),
-        CatalogError::Stale => reject(
-            FormError::Refused(
-                "Someone else saved this product since you opened it. Reload the page to see \
-                 their changes, then make yours again."
-                    .into(),
-            ),
-            StatusCode::CONFLICT,
-        ),
-        CatalogError::NotFound => reject(
-            FormError::Refused("There is no such product.".into()),
-            StatusCode::NOT_FOUND,
-        ),
-        CatalogError::Busy => reject(
-            FormError::Refused("The stock is changing fast right now. Please try again.".into()),
-            StatusCode::SERVICE_UNAVAILABLE,
-        ),
-        CatalogError::Store(_) => catalog_failure(e).into(),
-    }
-}
-
 /// One page of the product list; the parameters are the list's URL query, read leniently.
 #[server(prefix = "/api/admin")]
 pub async fn admin_products(
@@ -64,10 +26,10 @@ pub async fn admin_products(
     category: Option<String>,
     sort: Option<String>,
     page: Option<String>,
-) -> Result<AdminProductPage, ServerFnError> {
+) -> Result<AdminProductPage, FormError> {
     use domain::catalog::AdminProductQuery;
     let services = crate::services()?;
-    crate::identity::web::require_admin(&services, "/admin/products").await?;
+    crate::caller::require_admin("/admin/products").await?;
     let query = AdminProductQuery::from_params(|name| match name {
         "q" => q.as_deref(),
         "status" => status.as_deref(),
@@ -80,28 +42,24 @@ pub async fn admin_products(
         .catalog
         .admin_list(&query)
         .await
-        .map_err(catalog_failure)
+        .map_err(FormError::from)
 }
 
 /// A product in any status with its history; `None` when there is none with this id.
 #[server(prefix = "/api/admin")]
-pub async fn admin_product(id: String) -> Result<Option<ProductEditor>, ServerFnError> {
+pub async fn admin_product(id: String) -> Result<Option<ProductEditor>, FormError> {
     use domain::catalog::{CatalogError, ProductId};
     let services = crate::services()?;
-    crate::identity::web::require_admin(&services, "/admin/products").await?;
+    crate::caller::require_admin("/admin/products").await?;
     let Ok(id) = ProductId::parse(&id) else {
         return Ok(None);
     };
     let product = match services.catalog.get(&id).await {
         Ok(product) => product,
         Err(CatalogError::NotFound) => return Ok(None),
-        Err(e) => return Err(catalog_failure(e)),
+        Err(e) => return Err(e.into()),
     };
-    let history = services
-        .catalog
-        .history(&product, 50)
-        .await
-        .map_err(catalog_failure)?;
+    let history = services.catalog.history(&product, 50).await?;
     Ok(Some(ProductEditor { product, history }))
 }
 
@@ -120,13 +78,11 @@ pub async fn admin_save_product(
     stock: Option<String>,
 ) -> Result<(), FormError> {
     use crate::forms::invalid;
-    use domain::audit::Staff;
     use domain::catalog::{ProductFields, ProductId, StockChange};
     use domain::time::Timestamp;
     use domain::FieldError;
     let services = crate::services()?;
-    let admin = crate::identity::web::require_admin(&services, "/admin/products").await?;
-    let staff = Staff::from(&admin);
+    let admin = crate::caller::require_admin("/admin/products").await?;
     let fields = ProductFields {
         name,
         slug,
@@ -148,7 +104,7 @@ pub async fn admin_save_product(
             let (Some(draft), Some(StockChange::Set(stock))) = (draft, stock) else {
                 return Err(invalid(errors));
             };
-            services.catalog.create_by(&staff, draft, stock).await
+            services.catalog.create_by(&admin, draft, stock).await
         }
         Some(id) => {
             let id = ProductId::parse(&id).map_err(|e| invalid(vec![e]))?;
@@ -159,10 +115,10 @@ pub async fn admin_save_product(
             let Some(draft) = draft else {
                 return Err(invalid(errors));
             };
-            services.catalog.edit(&staff, &id, read_at, draft).await
+            services.catalog.edit(&admin, &id, read_at, draft).await
         }
     };
-    let product = saved.map_err(catalog_refusal)?;
+    let product = saved?;
     leptos_axum::redirect(&format!("/admin/products/{}?saved=1", product.id.as_str()));
     Ok(())
 }
@@ -176,10 +132,9 @@ pub async fn admin_adjust_stock(
     reason: String,
 ) -> Result<(), FormError> {
     use crate::forms::invalid;
-    use domain::audit::Staff;
     use domain::catalog::{parse_reason, ProductId, StockChange};
     let services = crate::services()?;
-    let admin = crate::identity::web::require_admin(&services, "/admin/products").await?;
+    let admin = crate::caller::require_admin("/admin/products").await?;
     let id = ProductId::parse(&id).map_err(|e| invalid(vec![e]))?;
     let change = StockChange::parse(&mode, &amount);
     let reason = parse_reason(&reason);
@@ -189,9 +144,8 @@ pub async fn admin_adjust_stock(
     };
     services
         .catalog
-        .adjust_stock(&Staff::from(&admin), &id, change, &reason)
-        .await
-        .map_err(catalog_refusal)?;
+        .adjust_stock(&admin, &id, change, &reason)
+        .await?;
     leptos_axum::redirect(&format!("/admin/products/{}?saved=stock", id.as_str()));
     Ok(())
 }

@@ -17,11 +17,7 @@ pub(super) fn Loading() -> impl IntoView {
     view! { <p role="status">"Loading…"</p> }
 }
 
-/// A console page that could not be loaded.
-#[component]
-pub(super) fn Failure(error: ServerFnError) -> impl IntoView {
-    view! { <p role="alert" class="text-rose-800">{error.to_string()}</p> }
-}
+pub(super) use crate::errors::Failure;
 
 /// The console's frame: a heading and its navigation.
 #[component]

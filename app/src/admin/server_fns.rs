@@ -1,5 +1,6 @@
 //! Thin adapters for the console: check the admin, call the services, shape the answer.
 
+use crate::forms::FormError;
 use domain::catalog::Product;
 use domain::orders::Order;
 use leptos::prelude::*;
@@ -16,25 +17,24 @@ pub struct Overview {
 
 /// Only checks that the visitor is an admin: for console pages that load nothing else.
 #[server(prefix = "/api/admin")]
-pub async fn admin_gate(return_to: String) -> Result<(), ServerFnError> {
-    let services = crate::services()?;
+pub async fn admin_gate(return_to: String) -> Result<(), FormError> {
     let return_to = if return_to.starts_with("/admin") {
         return_to
     } else {
         "/admin".into()
     };
-    crate::identity::web::require_admin(&services, &return_to).await?;
+    crate::caller::require_admin(&return_to).await?;
     Ok(())
 }
 
 #[server(prefix = "/api/admin")]
-pub async fn admin_overview() -> Result<Overview, ServerFnError> {
+pub async fn admin_overview() -> Result<Overview, FormError> {
     let services = crate::services()?;
-    crate::identity::web::require_admin(&services, "/admin").await?;
+    crate::caller::require_admin("/admin").await?;
     Ok(Overview {
-        days: services.orders.sales(7).await.map_err(order_failure)?,
+        days: services.orders.sales(7).await?,
         low_stock: services.catalog.low_stock(10),
-        recent: services.orders.recent(10).await.map_err(order_failure)?,
+        recent: services.orders.recent(10).await?,
     })
 }
 
@@ -76,12 +76,6 @@ impl OrderList {
     }
 }
 
-#[cfg(feature = "ssr")]
-fn order_failure(e: domain::orders::OrderError) -> ServerFnError {
-    tracing::error!(error = ?e, "admin order request failed");
-    ServerFnError::new("The orders could not be loaded. Please try again.")
-}
-
 /// Orders in one status (pending when the status is unknown), newest or oldest first,
 /// optionally placed between two dates (inclusive) and by one customer (by email).
 #[server(prefix = "/api/admin")]
@@ -92,10 +86,10 @@ pub async fn admin_orders(
     to: Option<String>,
     email: Option<String>,
     sort: Option<String>,
-) -> Result<OrderList, ServerFnError> {
+) -> Result<OrderList, FormError> {
     use domain::orders::{OrderCursor, OrderFilterText};
     let services = crate::services()?;
-    crate::identity::web::require_admin(&services, "/admin/orders").await?;
+    crate::caller::require_admin("/admin/orders").await?;
     let text = OrderFilterText {
         status,
         from,
@@ -103,10 +97,7 @@ pub async fn admin_orders(
         email,
         sort,
     };
-    let resolved = services.resolve_order_filter(&text).await.map_err(|e| {
-        tracing::error!(error = ?e, "looking up a customer failed");
-        ServerFnError::new("The orders could not be loaded. Please try again.")
-    })?;
+    let resolved = services.resolve_order_filter(&text).await?;
     let after = after.as_deref().and_then(OrderCursor::parse);
     let (orders, next) = if resolved.matches_nothing {
         (Vec::new(), None)
@@ -114,8 +105,7 @@ pub async fn admin_orders(
         services
             .orders
             .page_matching(&resolved.filter, after.as_ref(), 25)
-            .await
-            .map_err(order_failure)?
+            .await?
     };
     let shown =
         |v: Option<String>| -> String { v.unwrap_or_default().trim().chars().take(254).collect() };
@@ -134,17 +124,17 @@ pub async fn admin_orders(
 
 /// Any order, for the admin; `None` when there is none with this id.
 #[server(prefix = "/api/admin")]
-pub async fn admin_order(id: String) -> Result<Option<Order>, ServerFnError> {
+pub async fn admin_order(id: String) -> Result<Option<Order>, FormError> {
     use domain::orders::{OrderError, OrderId};
     let services = crate::services()?;
-    crate::identity::web::require_admin(&services, "/admin/orders").await?;
+    crate::caller::require_admin("/admin/orders").await?;
     let Ok(id) = OrderId::parse(&id) else {
         return Ok(None);
     };
     match services.orders.get(&id).await {
         Ok(order) => Ok(Some(order)),
         Err(OrderError::NotFound) => Ok(None),
-        Err(e) => Err(order_failure(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -154,48 +144,27 @@ pub async fn admin_move_order(
     id: String,
     to: String,
     reason: Option<String>,
-) -> Result<(), crate::forms::FormError> {
-    use crate::forms::{invalid, reject, FormError};
-    use domain::orders::{OrderError, OrderId, OrderStatus};
+) -> Result<(), FormError> {
+    use domain::orders::{OrderId, OrderStatus};
     use domain::FieldError;
     let services = crate::services()?;
-    let admin = crate::identity::web::require_admin(&services, "/admin/orders").await?;
-    let id = OrderId::parse(&id).map_err(|e| invalid(vec![e]))?;
-    let to = OrderStatus::parse(&to).map_err(|e| invalid(vec![e]))?;
+    let admin = crate::caller::require_admin("/admin/orders").await?;
+    let id = OrderId::parse(&id)?;
+    let to = OrderStatus::parse(&to)?;
     let reason = reason.unwrap_or_default();
     let reason = reason.trim();
     if reason.chars().count() > 200 || reason.chars().any(char::is_control) {
-        return Err(invalid(vec![FieldError::new(
-            "reason",
-            "must be at most 200 characters of text",
-        )]));
+        return Err(FieldError::new("reason", "must be at most 200 characters of text").into());
     }
     let reason = if reason.is_empty() {
         format!("Marked {} by staff", to.label().to_lowercase())
     } else {
         reason.to_owned()
     };
-    match services
+    services
         .orders
-        .advance(&id, to, &domain::audit::Staff::from(&admin), &reason)
-        .await
-    {
-        Ok(_) => {
-            leptos_axum::redirect(&format!("/admin/orders/{}", id.as_str()));
-            Ok(())
-        }
-        Err(OrderError::InvalidTransition { from, to }) => Err(reject(
-            FormError::Refused(format!(
-                "This order is {} now, so it cannot become {}.",
-                from.label(),
-                to.label()
-            )),
-            http::StatusCode::CONFLICT,
-        )),
-        Err(OrderError::NotFound) => Err(reject(
-            FormError::Refused("There is no such order.".into()),
-            http::StatusCode::NOT_FOUND,
-        )),
-        Err(e) => Err(order_failure(e).into()),
-    }
+        .advance(&id, to, admin.staff(), &reason)
+        .await?;
+    leptos_axum::redirect(&format!("/admin/orders/{}", id.as_str()));
+    Ok(())
 }

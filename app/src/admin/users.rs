@@ -36,22 +36,16 @@ pub struct UserDetail {
     pub history: Vec<AuditEntry>,
 }
 
-#[cfg(feature = "ssr")]
-fn identity_failure(e: domain::identity::IdentityError) -> ServerFnError {
-    tracing::error!(error = ?e, "admin user request failed");
-    ServerFnError::new("The accounts could not be loaded. Please try again.")
-}
-
 /// Accounts with a role (customers when unknown), in email order, optionally searched.
 #[server(prefix = "/api/admin")]
 pub async fn admin_users(
     role: Option<String>,
     q: Option<String>,
     after: Option<String>,
-) -> Result<UserList, ServerFnError> {
+) -> Result<UserList, crate::forms::FormError> {
     use domain::identity::UserCursor;
     let services = crate::services()?;
-    crate::identity::web::require_admin(&services, "/admin/users").await?;
+    crate::caller::require_admin("/admin/users").await?;
     let role = role
         .and_then(|r| Role::parse(&r).ok())
         .unwrap_or(Role::Customer);
@@ -66,8 +60,7 @@ pub async fn admin_users(
     let (users, next) = services
         .identity
         .list_users(role, &q, after.as_ref(), 25)
-        .await
-        .map_err(identity_failure)?;
+        .await?;
     Ok(UserList {
         role,
         q,
@@ -78,20 +71,15 @@ pub async fn admin_users(
 
 /// An account and its history; `None` when there is none with this id.
 #[server(prefix = "/api/admin")]
-pub async fn admin_user(id: String) -> Result<Option<UserDetail>, ServerFnError> {
+pub async fn admin_user(id: String) -> Result<Option<UserDetail>, crate::forms::FormError> {
     use domain::audit::{AuditLog, Target, TargetKind};
     use domain::identity::UserId;
     let services = crate::services()?;
-    crate::identity::web::require_admin(&services, "/admin/users").await?;
+    crate::caller::require_admin("/admin/users").await?;
     let Ok(id) = UserId::parse(&id) else {
         return Ok(None);
     };
-    let Some(user) = services
-        .identity
-        .user_summary(&id)
-        .await
-        .map_err(identity_failure)?
-    else {
+    let Some(user) = services.identity.user_summary(&id).await? else {
         return Ok(None);
     };
     let target = Target {
@@ -101,8 +89,7 @@ pub async fn admin_user(id: String) -> Result<Option<UserDetail>, ServerFnError>
     };
     let history = AuditLog::new(services.store.clone())
         .history(&target, 50)
-        .await
-        .map_err(|e| identity_failure(e.into()))?;
+        .await?;
     Ok(Some(UserDetail { user, history }))
 }
 
@@ -112,14 +99,12 @@ pub async fn admin_change_access(
     id: String,
     change: String,
 ) -> Result<(), crate::forms::FormError> {
-    use crate::forms::{invalid, reject, FormError};
-    use domain::audit::Staff;
-    use domain::identity::{AccessChange, IdentityError, UserId};
+    use crate::forms::invalid;
+    use domain::identity::{AccessChange, UserId};
     use domain::FieldError;
-    use http::StatusCode;
     let services = crate::services()?;
-    let admin = crate::identity::web::require_admin(&services, "/admin/users").await?;
-    let id = UserId::parse(&id).map_err(|e| invalid(vec![e]))?;
+    let admin = crate::caller::require_admin("/admin/users").await?;
+    let id = UserId::parse(&id)?;
     let change = match change.trim() {
         "disable" => AccessChange::Disable,
         "enable" => AccessChange::Enable,
@@ -130,33 +115,9 @@ pub async fn admin_change_access(
             )])
         })?),
     };
-    match services
-        .identity
-        .change_access(&Staff::from(&admin), &id, change)
-        .await
-    {
-        Ok(_) => {
-            leptos_axum::redirect(&format!("/admin/users/{}?saved=1", id.as_str()));
-            Ok(())
-        }
-        Err(IdentityError::LastAdmin) => Err(reject(
-            FormError::Refused(
-                "This is the shop's last active admin. Make someone else an admin first.".into(),
-            ),
-            StatusCode::CONFLICT,
-        )),
-        Err(IdentityError::Changed) => Err(reject(
-            FormError::Refused(
-                "Someone else changed this account just now. Reload the page and try again.".into(),
-            ),
-            StatusCode::CONFLICT,
-        )),
-        Err(IdentityError::NotFound) => Err(reject(
-            FormError::Refused("There is no such account.".into()),
-            StatusCode::NOT_FOUND,
-        )),
-        Err(e) => Err(identity_failure(e).into()),
-    }
+    services.identity.change_access(&admin, &id, change).await?;
+    leptos_axum::redirect(&format!("/admin/users/{}?saved=1", id.as_str()));
+    Ok(())
 }
 
 #[component]

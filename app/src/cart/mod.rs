@@ -1,7 +1,7 @@
 //! The cart page, the add-to-cart form and the header's cart link.
 
 mod pages;
-mod server_fns;
+pub mod server_fns;
 
 pub use pages::{AddToCart, CartLink, CartPage};
 pub use server_fns::{get_cart, AddToCart as AddToCartAction};

@@ -1,23 +1,8 @@
-//! Thin adapters over the cart service.
+//! Thin adapters over the cart service: caller, parse, call; errors map through `FormError`.
 
 use crate::forms::FormError;
 use domain::cart::CartView;
 use leptos::prelude::*;
-
-#[cfg(feature = "ssr")]
-fn cart_failure(e: domain::cart::CartError) -> FormError {
-    use domain::cart::CartError;
-    match e {
-        CartError::Store(e) => {
-            tracing::error!(error = ?e, "cart storage failed");
-            FormError::Failed("Your cart could not be updated. Please try again.".into())
-        }
-        other => crate::forms::reject(
-            FormError::Refused(other.to_string()),
-            http::StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-    }
-}
 
 #[cfg(feature = "ssr")]
 fn parse_line(
@@ -25,15 +10,11 @@ fn parse_line(
     quantity: &str,
 ) -> Result<(domain::catalog::ProductId, domain::orders::Quantity), FormError> {
     let id = parse_product(product_id)?;
-    let q = domain::orders::Quantity::parse_text(quantity).map_err(|e| {
-        crate::forms::reject(
-            FormError::field("quantity", e.to_string()),
-            http::StatusCode::UNPROCESSABLE_ENTITY,
-        )
-    })?;
+    let q = domain::orders::Quantity::parse_text(quantity)?;
     Ok((id, q))
 }
 
+/// A product id from a form; a malformed one is refused as a whole, not as a field to fix.
 #[cfg(feature = "ssr")]
 fn parse_product(product_id: &str) -> Result<domain::catalog::ProductId, FormError> {
     domain::catalog::ProductId::parse(product_id).map_err(|e| {
@@ -46,13 +27,10 @@ fn parse_product(product_id: &str) -> Result<domain::catalog::ProductId, FormErr
 
 /// The visitor's cart, priced now. Empty for a visitor without one.
 #[server]
-pub async fn get_cart() -> Result<CartView, ServerFnError> {
+pub async fn get_cart() -> Result<CartView, FormError> {
     let services = crate::services()?;
-    match crate::identity::web::cart_owner(&services, false).await? {
-        Some(owner) => services.carts.view(&owner).await.map_err(|e| {
-            tracing::error!(error = ?e, "reading the cart failed");
-            ServerFnError::new("Your cart could not be loaded. Please try again.")
-        }),
+    match crate::identity::web::cart_owner(false).await? {
+        Some(owner) => Ok(services.carts.view(&owner).await?),
         None => Ok(services.carts.price(&Default::default())),
     }
 }
@@ -61,16 +39,12 @@ pub async fn get_cart() -> Result<CartView, ServerFnError> {
 pub async fn add_to_cart(product_id: String, quantity: String) -> Result<(), FormError> {
     let services = crate::services()?;
     let (id, quantity) = parse_line(&product_id, &quantity)?;
-    let owner = crate::identity::web::cart_owner(&services, true)
+    let owner = crate::identity::web::cart_owner(true)
         .await?
         .ok_or_else(|| {
             FormError::Failed("Your cart could not be created. Please try again.".into())
         })?;
-    services
-        .carts
-        .add(&owner, &id, quantity)
-        .await
-        .map_err(cart_failure)?;
+    services.carts.add(&owner, &id, quantity).await?;
     leptos_axum::redirect("/cart");
     Ok(())
 }
@@ -79,12 +53,8 @@ pub async fn add_to_cart(product_id: String, quantity: String) -> Result<(), For
 pub async fn update_cart_line(product_id: String, quantity: String) -> Result<(), FormError> {
     let services = crate::services()?;
     let (id, quantity) = parse_line(&product_id, &quantity)?;
-    if let Some(owner) = crate::identity::web::cart_owner(&services, false).await? {
-        services
-            .carts
-            .set_quantity(&owner, &id, quantity)
-            .await
-            .map_err(cart_failure)?;
+    if let Some(owner) = crate::identity::web::cart_owner(false).await? {
+        services.carts.set_quantity(&owner, &id, quantity).await?;
     }
     leptos_axum::redirect("/cart");
     Ok(())
@@ -94,12 +64,8 @@ pub async fn update_cart_line(product_id: String, quantity: String) -> Result<()
 pub async fn remove_cart_line(product_id: String) -> Result<(), FormError> {
     let services = crate::services()?;
     let id = parse_product(&product_id)?;
-    if let Some(owner) = crate::identity::web::cart_owner(&services, false).await? {
-        services
-            .carts
-            .remove(&owner, &id)
-            .await
-            .map_err(cart_failure)?;
+    if let Some(owner) = crate::identity::web::cart_owner(false).await? {
+        services.carts.remove(&owner, &id).await?;
     }
     leptos_axum::redirect("/cart");
     Ok(())

@@ -3,7 +3,7 @@
 mod components;
 mod home;
 mod product;
-mod server_fns;
+pub mod server_fns;
 
 pub use home::HomePage;
 pub use product::ProductPage;

@@ -2,7 +2,7 @@
 
 mod pages;
 mod profile;
-mod server_fns;
+pub mod server_fns;
 
 pub use pages::{AccountMenu, SignInPage, SignUpPage};
 pub use profile::ProfilePage;

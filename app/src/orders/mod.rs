@@ -1,6 +1,6 @@
 //! Checkout, "My orders" and an order's page.
 
 mod pages;
-mod server_fns;
+pub mod server_fns;
 
 pub use pages::{CheckoutPage, MyOrdersPage, OrderContents, OrderPage, ShippingTo};

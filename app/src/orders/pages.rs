@@ -8,7 +8,7 @@ use crate::forms::{
 };
 use crate::NotFound;
 use domain::identity::ProfileFields;
-use domain::orders::{Order, OrderStatus};
+use domain::orders::Order;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -161,7 +161,7 @@ fn OrderView(order: Order, cancel: ServerAction<CancelMyOrder>) -> impl IntoView
             <OrderContents order=order.clone() />
             <aside class="flex flex-col gap-4">
                 <ShippingTo order=order.clone() />
-                {(order.status == OrderStatus::Pending).then(|| view! {
+                {order.status.customer_can_cancel().then(|| view! {
                     <ActionForm action=cancel>
                         <input type="hidden" name="id" value=order.id.as_str().to_owned() />
                         <button type="submit" class="w-full rounded-md border border-rose-300 bg-white px-4 py-2 font-semibold text-rose-800 hover:bg-rose-50">"Cancel order"</button>

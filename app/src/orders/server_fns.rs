@@ -22,26 +22,20 @@ pub struct OrdersPage {
     pub next: Option<String>,
 }
 
-#[cfg(feature = "ssr")]
-fn failure(e: domain::orders::OrderError) -> ServerFnError {
-    tracing::error!(error = ?e, "order request failed");
-    ServerFnError::new("Something went wrong on our side. Please try again.")
-}
-
 #[server]
-pub async fn get_checkout() -> Result<CheckoutDetails, ServerFnError> {
+pub async fn get_checkout() -> Result<CheckoutDetails, FormError> {
     let services = crate::services()?;
-    let account = crate::identity::web::require_account(&services, "/checkout").await?;
+    let customer = crate::caller::require_customer("/checkout").await?;
+    let account = customer.account();
     let cart = services
         .carts
         .view(&domain::cart::CartOwner::Customer(account.id.clone()))
-        .await
-        .map_err(|e| ServerFnError::new(e.to_string()))?;
+        .await?;
     let prefill = match services.identity.profile(&account.id).await {
         Ok(profile) => profile.fields(),
         Err(e) => {
             // The form still works, only empty: not a reason to refuse the checkout page.
-            tracing::warn!(error = ?e, "could not read the profile for checkout");
+            tracing::warn!(error = %domain::refusal::chain(&e), "could not read the profile for checkout");
             domain::identity::ProfileFields {
                 name: account.name.as_str().to_owned(),
                 ..Default::default()
@@ -69,11 +63,9 @@ pub async fn place_order(
     postal_code: String,
     country: String,
 ) -> Result<(), FormError> {
-    use crate::forms::reject;
-    use domain::orders::{Checkout, IdempotencyKey, OrderError, ShippingAddress};
-    use http::StatusCode;
+    use domain::orders::{Checkout, IdempotencyKey, ShippingAddress};
     let services = crate::services()?;
-    let account = crate::identity::web::require_account(&services, "/checkout").await?;
+    let customer = crate::caller::require_customer("/checkout").await?;
     let address = ShippingAddress::parse(
         &name,
         &line1,
@@ -88,62 +80,31 @@ pub async fn place_order(
         (a, k) => {
             let mut errors = a.err().unwrap_or_default();
             errors.extend(k.err());
-            return Err(crate::forms::invalid(errors));
+            return Err(errors.into());
         }
     };
+    let account = customer.account();
     let checkout = Checkout {
-        customer: account.id,
-        email: account.email,
+        customer: account.id.clone(),
+        email: account.email.clone(),
         address,
         key,
     };
-    match services.orders.place(checkout).await {
-        Ok(order) => {
-            leptos_axum::redirect(&format!("/account/orders/{}", order.id.as_str()));
-            Ok(())
-        }
-        Err(OrderError::OutOfStock(lines)) => {
-            let detail: Vec<String> = lines
-                .iter()
-                .map(|l| match l.available {
-                    0 => format!("{} is sold out", l.name),
-                    n => format!("{}: only {n} left (you asked for {})", l.name, l.wanted),
-                })
-                .collect();
-            Err(reject(
-                FormError::Refused(format!(
-                    "Nothing was ordered: {}. Please update your cart.",
-                    detail.join("; ")
-                )),
-                StatusCode::CONFLICT,
-            ))
-        }
-        Err(OrderError::EmptyCart) => Err(reject(
-            FormError::Refused("Your cart is empty.".into()),
-            StatusCode::CONFLICT,
-        )),
-        Err(OrderError::Busy) | Err(OrderError::CartChanged) => Err(reject(
-            FormError::Refused(
-                "Your cart changed or the shop is busy; nothing was ordered. Please try again."
-                    .into(),
-            ),
-            StatusCode::CONFLICT,
-        )),
-        Err(e) => Err(failure(e).into()),
-    }
+    let order = services.orders.place(checkout).await?;
+    leptos_axum::redirect(&format!("/account/orders/{}", order.id.as_str()));
+    Ok(())
 }
 
 #[server]
-pub async fn my_orders(after: Option<String>) -> Result<OrdersPage, ServerFnError> {
+pub async fn my_orders(after: Option<String>) -> Result<OrdersPage, FormError> {
     use domain::orders::OrderCursor;
     let services = crate::services()?;
-    let account = crate::identity::web::require_account(&services, "/account/orders").await?;
+    let customer = crate::caller::require_customer("/account/orders").await?;
     let cursor = after.as_deref().and_then(OrderCursor::parse);
     let (orders, next) = services
         .orders
-        .page_for_customer(&account.id, cursor.as_ref(), 10)
-        .await
-        .map_err(failure)?;
+        .page_for_customer(customer.id(), cursor.as_ref(), 10)
+        .await?;
     Ok(OrdersPage {
         orders,
         next: next.map(|c| c.encode()),
@@ -151,44 +112,30 @@ pub async fn my_orders(after: Option<String>) -> Result<OrdersPage, ServerFnErro
 }
 
 #[server]
-pub async fn my_order(id: String) -> Result<Option<Order>, ServerFnError> {
+pub async fn my_order(id: String) -> Result<Option<Order>, FormError> {
     use domain::orders::{OrderError, OrderId};
     let services = crate::services()?;
-    let account = crate::identity::web::require_account(&services, "/account/orders").await?;
+    let customer = crate::caller::require_customer("/account/orders").await?;
     let Ok(id) = OrderId::parse(&id) else {
         return Ok(None);
     };
-    match services.orders.get_for_customer(&account.id, &id).await {
+    match services.orders.get_for_customer(customer.id(), &id).await {
         Ok(order) => Ok(Some(order)),
         Err(OrderError::NotFound) => Ok(None),
-        Err(e) => Err(failure(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
 #[server]
-pub async fn cancel_my_order(id: String) -> Result<(), ServerFnError> {
-    use domain::orders::{Actor, OrderError, OrderId};
+pub async fn cancel_my_order(id: String) -> Result<(), FormError> {
+    use domain::orders::OrderId;
     let services = crate::services()?;
-    let account = crate::identity::web::require_account(&services, "/account/orders").await?;
-    let order_id = OrderId::parse(&id).map_err(|e| ServerFnError::new(e.to_string()))?;
-    match services
+    let customer = crate::caller::require_customer("/account/orders").await?;
+    let order_id = OrderId::parse(&id)?;
+    services
         .orders
-        .cancel(
-            &order_id,
-            Actor::Customer(account.id),
-            "Cancelled by the customer",
-        )
-        .await
-    {
-        Ok(_) => {
-            leptos_axum::redirect(&format!("/account/orders/{}", order_id.as_str()));
-            Ok(())
-        }
-        Err(OrderError::InvalidTransition { from, .. }) => Err(ServerFnError::new(format!(
-            "This order is {} and can no longer be cancelled.",
-            from.label().to_lowercase()
-        ))),
-        Err(OrderError::NotFound) => Err(ServerFnError::new("No such order.")),
-        Err(e) => Err(failure(e)),
-    }
+        .cancel_for_customer(&customer, &order_id, "Cancelled by the customer")
+        .await?;
+    leptos_axum::redirect(&format!("/account/orders/{}", order_id.as_str()));
+    Ok(())
 }

@@ -9,23 +9,25 @@ mod table;
 #[cfg(feature = "ssr")]
 pub use table::{AuditCursor, AuditLog};
 
-use crate::identity::{Account, Email, UserId};
+use crate::identity::{Email, UserId};
 use crate::time::Timestamp;
 use crate::FieldError;
 use serde::{Deserialize, Serialize};
 
-/// The staff member who acted.
+/// The staff member who acted, as the log records and shows them. (The capability to act as
+/// staff is [`crate::identity::Staff`]; this is only its record.)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Staff {
+pub struct ActedBy {
     pub id: UserId,
     pub email: Email,
 }
 
-impl From<&Account> for Staff {
-    fn from(account: &Account) -> Self {
+#[cfg(feature = "ssr")]
+impl From<&crate::identity::Staff> for ActedBy {
+    fn from(staff: &crate::identity::Staff) -> Self {
         Self {
-            id: account.id.clone(),
-            email: account.email.clone(),
+            id: staff.id().clone(),
+            email: staff.email().clone(),
         }
     }
 }
@@ -120,7 +122,7 @@ pub struct AuditEntry {
     /// A time-ordered UUID.
     pub id: String,
     pub at: Timestamp,
-    pub actor: Staff,
+    pub actor: ActedBy,
     /// What was done, as a short stable name: `product.created`, `stock.adjusted`…
     pub action: String,
     pub target: Target,
@@ -131,11 +133,16 @@ pub struct AuditEntry {
 
 impl AuditEntry {
     #[cfg(feature = "ssr")]
-    pub fn new(actor: &Staff, action: &str, target: Target, changes: Vec<Change>) -> Self {
+    pub fn new(
+        actor: &crate::identity::Staff,
+        action: &str,
+        target: Target,
+        changes: Vec<Change>,
+    ) -> Self {
         Self {
             id: uuid::Uuid::now_v7().to_string(),
             at: Timestamp::now(),
-            actor: actor.clone(),
+            actor: ActedBy::from(actor),
             action: action.to_owned(),
             target,
             changes,

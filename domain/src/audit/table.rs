@@ -1,6 +1,6 @@
 //! The audit table: `L#<id>` entries, browsed by month and by target through two GSIs.
 
-use super::{AuditEntry, AuditFilter, Change, Staff, Target, TargetKind};
+use super::{ActedBy, AuditEntry, AuditFilter, Change, Target, TargetKind};
 use crate::identity::{Email, UserId};
 use crate::store::attr::{n, s, Item, Reader};
 use crate::store::page::{IndexQuery, KeyCursor};
@@ -66,7 +66,7 @@ impl AuditLog {
         Ok(AuditEntry {
             id: r.string("id")?.to_owned(),
             at: Timestamp(r.number("at")?),
-            actor: Staff {
+            actor: ActedBy {
                 id: r.parsed("actor_id", UserId::parse)?,
                 email: r.parsed("actor_email", Email::parse)?,
             },

@@ -2,8 +2,11 @@
 //! signed-in shopper's by their account. Prices and availability are always the catalog's
 //! current ones; the cart remembers the price it first showed, to flag changes.
 
+mod quote;
 #[cfg(feature = "ssr")]
 mod service;
+
+pub use quote::{quote, StoredLine};
 
 #[cfg(feature = "ssr")]
 pub use service::{CartError, CartOwner, CartService, StoredCart, MAX_LINES};

@@ -4,14 +4,15 @@
 //! conflict, so concurrent changes never lose one another, and checkout can clear exactly the
 //! cart it priced.
 
-use super::{CartLine, CartView, LineIssue};
-use crate::catalog::{CatalogService, ProductId, StockState};
+use super::quote::{quote, StoredLine};
+use super::CartView;
+use crate::catalog::{CatalogService, ProductId};
 use crate::identity::UserId;
-use crate::orders::{pricing, Quantity};
+use crate::orders::Quantity;
 use crate::store::attr::{n, s, Reader};
 use crate::store::{Store, StoreError};
 use crate::time::Timestamp;
-use crate::{FieldError, Money};
+use crate::FieldError;
 use aws_sdk_dynamodb::types::AttributeValue;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -66,9 +67,21 @@ pub enum CartError {
     Store(#[from] StoreError),
 }
 
+impl crate::refusal::Explain for CartError {
+    fn refusal(&self) -> crate::refusal::Refusal {
+        use crate::refusal::Refusal;
+        match self {
+            CartError::Invalid(field) => Refusal::invalid(vec![field.clone()]),
+            CartError::Contended => Refusal::conflict("Your cart kept changing. Please try again."),
+            CartError::Store(e) => e.refusal(),
+            refused => Refusal::new(422, refused.to_string()),
+        }
+    }
+}
+
 /// One stored line: quantity and the price the shopper saw when adding it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct StoredLine {
+struct LineRecord {
     quantity: u16,
     seen_price_cents: i64,
 }
@@ -76,7 +89,7 @@ struct StoredLine {
 /// A cart as stored, with the version its next write must match.
 #[derive(Debug, Clone, Default)]
 pub struct StoredCart {
-    lines: BTreeMap<String, StoredLine>,
+    lines: BTreeMap<String, LineRecord>,
     pub version: u64,
     exists: bool,
 }
@@ -90,6 +103,20 @@ impl StoredCart {
 
     pub fn is_empty(&self) -> bool {
         self.lines.is_empty()
+    }
+
+    /// The lines as [`quote`] takes them; a line that no longer parses is left out.
+    pub fn lines(&self) -> Vec<StoredLine> {
+        self.lines
+            .iter()
+            .filter_map(|(id, l)| {
+                Some(StoredLine {
+                    product: ProductId::parse(id).ok()?,
+                    quantity: Quantity::parse(i64::from(l.quantity)).ok()?,
+                    seen_price_cents: l.seen_price_cents,
+                })
+            })
+            .collect()
     }
 }
 
@@ -132,7 +159,7 @@ impl CartService {
                 let lr = Reader::new(&self.table, line);
                 lines.insert(
                     id.clone(),
-                    StoredLine {
+                    LineRecord {
                         quantity: lr.number("q")?,
                         seen_price_cents: lr.number("p")?,
                     },
@@ -232,7 +259,7 @@ impl CartService {
             if !cart.lines.contains_key(&key) && cart.lines.len() >= MAX_LINES {
                 return Err(CartError::Full);
             }
-            let line = cart.lines.entry(key).or_insert(StoredLine {
+            let line = cart.lines.entry(key).or_insert(LineRecord {
                 quantity: 0,
                 seen_price_cents: p.price.cents(),
             });
@@ -290,7 +317,7 @@ impl CartService {
                 if !cart.lines.contains_key(id) && cart.lines.len() >= MAX_LINES {
                     continue;
                 }
-                let target = cart.lines.entry(id.clone()).or_insert(StoredLine {
+                let target = cart.lines.entry(id.clone()).or_insert(LineRecord {
                     quantity: 0,
                     seen_price_cents: line.seen_price_cents,
                 });
@@ -318,55 +345,7 @@ impl CartService {
 
     /// Prices a stored cart from the catalog snapshot. No I/O.
     pub fn price(&self, cart: &StoredCart) -> CartView {
-        let mut lines = Vec::new();
-        for (id, stored) in &cart.lines {
-            let Ok(pid) = ProductId::parse(id) else {
-                continue;
-            };
-            let Ok(quantity) = Quantity::parse(i64::from(stored.quantity)) else {
-                continue;
-            };
-            let line = match self.catalog.active_product(&pid) {
-                Some(p) => {
-                    let issue = match p.stock_state() {
-                        StockState::SoldOut => Some(LineIssue::SoldOut),
-                        _ if p.stock < u32::from(quantity.get()) => {
-                            Some(LineIssue::OnlyLeft(p.stock))
-                        }
-                        _ if p.price.cents() != stored.seen_price_cents => {
-                            Some(LineIssue::PriceChanged {
-                                was: Money::new(stored.seen_price_cents, p.price.currency())
-                                    .unwrap_or(p.price),
-                            })
-                        }
-                        _ => None,
-                    };
-                    CartLine {
-                        product_id: pid,
-                        slug: p.slug.clone(),
-                        name: p.name.clone(),
-                        image: p.image.clone(),
-                        unit_price: p.price,
-                        quantity,
-                        line_total: pricing::line_total(p.price, quantity),
-                        max_quantity: p.stock.min(u32::from(Quantity::MAX_PER_LINE)),
-                        issue,
-                    }
-                }
-                None => continue_unavailable(pid, quantity, stored.seen_price_cents),
-            };
-            lines.push(line);
-        }
-        let priced: Vec<(Money, Quantity)> = lines
-            .iter()
-            .filter(|l| l.issue.as_ref().is_none_or(|i| !i.blocks_checkout()))
-            .map(|l| (l.unit_price, l.quantity))
-            .collect();
-        CartView {
-            count: lines.iter().map(|l| u32::from(l.quantity.get())).sum(),
-            totals: pricing::totals(&priced),
-            lines,
-        }
+        quote(&cart.lines(), |id| self.catalog.active_product(id))
     }
 
     pub(crate) fn table(&self) -> &str {
@@ -375,22 +354,5 @@ impl CartService {
 
     pub(crate) fn key_of(owner: &CartOwner) -> String {
         owner.key()
-    }
-}
-
-/// A line whose product is no longer on sale: shown, flagged, not priced.
-fn continue_unavailable(pid: ProductId, quantity: Quantity, seen_cents: i64) -> CartLine {
-    let price =
-        Money::new(seen_cents, crate::Currency::Usd).unwrap_or(Money::zero(crate::Currency::Usd));
-    CartLine {
-        slug: crate::catalog::Slug::from_name("unavailable"),
-        name: "A product no longer sold".to_owned(),
-        image: String::new(),
-        unit_price: price,
-        quantity,
-        line_total: pricing::line_total(price, quantity),
-        max_quantity: 0,
-        issue: Some(LineIssue::Unavailable),
-        product_id: pid,
     }
 }

@@ -7,8 +7,10 @@ use super::{
     admin_page, AdminProductPage, AdminProductQuery, CatalogError, CatalogService, NewProduct,
     Product, ProductDraft, ProductId, ProductStatus, StockChange,
 };
-use crate::audit::{changes, AuditEntry, Change, Staff, Target, TargetKind};
+use crate::audit::{changes, AuditEntry, Change, Target, TargetKind};
+use crate::identity::{Admin, Staff};
 use crate::time::Timestamp;
+use aws_sdk_dynamodb::types::TransactWriteItem;
 use std::time::Duration;
 
 /// How many times a stock adjustment re-reads and tries again when sales or other
@@ -51,9 +53,20 @@ impl CatalogService {
     #[tracing::instrument(name = "catalog.create_by", skip_all, fields(slug = draft.slug.as_str()))]
     pub async fn create_by(
         &self,
-        staff: &Staff,
+        admin: &Admin,
         draft: ProductDraft,
         stock: u32,
+    ) -> Result<Product, CatalogError> {
+        self.create_with(admin, draft, stock, None).await
+    }
+
+    /// [`CatalogService::create_by`], writing `also` in the same transaction.
+    pub(super) async fn create_with(
+        &self,
+        admin: &Admin,
+        draft: ProductDraft,
+        stock: u32,
+        also: Option<TransactWriteItem>,
     ) -> Result<Product, CatalogError> {
         let new = NewProduct {
             slug: draft.slug,
@@ -73,10 +86,10 @@ impl CatalogService {
             .map(|(field, value)| Change::created(field, value))
             .collect();
         created.push(Change::created("stock", stock));
-        let entry = AuditEntry::new(staff, "product.created", target(&product), created);
-        self.table
-            .insert(&product, Some(self.audit.put(&entry)?))
-            .await?;
+        let entry = AuditEntry::new(admin.staff(), "product.created", target(&product), created);
+        let mut items = vec![self.audit.put(&entry)?];
+        items.extend(also);
+        self.table.insert(&product, items).await?;
         self.apply_local(&product);
         Ok(product)
     }
@@ -86,7 +99,7 @@ impl CatalogService {
     #[tracing::instrument(name = "catalog.edit", skip_all, fields(id = id.as_str()))]
     pub async fn edit(
         &self,
-        staff: &Staff,
+        admin: &Admin,
         id: &ProductId,
         read_at: Timestamp,
         draft: ProductDraft,
@@ -105,7 +118,7 @@ impl CatalogService {
             featured: draft.featured,
             ..before.clone()
         };
-        self.save(staff, "product.edited", before, after, false)
+        self.save(admin.staff(), "product.edited", before, after, false, None)
             .await
     }
 
@@ -114,7 +127,7 @@ impl CatalogService {
     #[tracing::instrument(name = "catalog.set_status", skip_all, fields(id = id.as_str()))]
     pub async fn set_status(
         &self,
-        staff: &Staff,
+        admin: &Admin,
         id: &ProductId,
         status: ProductStatus,
     ) -> Result<Product, CatalogError> {
@@ -123,7 +136,7 @@ impl CatalogService {
             status,
             ..before.clone()
         };
-        self.save(staff, "product.status", before, after, false)
+        self.save(admin.staff(), "product.status", before, after, false, None)
             .await
     }
 
@@ -131,7 +144,7 @@ impl CatalogService {
     #[tracing::instrument(name = "catalog.set_image", skip_all, fields(id = id.as_str()))]
     pub async fn set_image(
         &self,
-        staff: &Staff,
+        admin: &Admin,
         id: &ProductId,
         image: String,
     ) -> Result<Product, CatalogError> {
@@ -140,11 +153,12 @@ impl CatalogService {
             image,
             ..before.clone()
         };
-        self.save(staff, "product.image", before, after, false)
+        self.save(admin.staff(), "product.image", before, after, false, None)
             .await
     }
 
-    /// Writes `after` over `before` (and its stock too, `with_stock`), with the audit entry.
+    /// Writes `after` over `before` (and its stock too, `with_stock`), with the audit entry
+    /// and `also` in the same transaction. Nothing is written when nothing changed.
     pub(super) async fn save(
         &self,
         staff: &Staff,
@@ -152,6 +166,7 @@ impl CatalogService {
         before: Product,
         mut after: Product,
         with_stock: bool,
+        also: Option<TransactWriteItem>,
     ) -> Result<Product, CatalogError> {
         let mut changed = product_changes(&before, &after);
         if with_stock && before.stock != after.stock {
@@ -162,11 +177,12 @@ impl CatalogService {
         }
         after.updated_at = Timestamp::now().max(Timestamp(before.updated_at.millis() + 1));
         let entry = AuditEntry::new(staff, action, target(&after), changed);
-        let audit = self.audit.put(&entry)?;
+        let mut items = vec![self.audit.put(&entry)?];
+        items.extend(also);
         if with_stock {
-            self.table.update_with_stock(&before, &after, audit).await?;
+            self.table.update_with_stock(&before, &after, items).await?;
         } else {
-            self.table.update(&before, &after, audit).await?;
+            self.table.update(&before, &after, items).await?;
         }
         self.apply_local(&after);
         Ok(after)
@@ -178,7 +194,7 @@ impl CatalogService {
     #[tracing::instrument(name = "catalog.adjust_stock", skip_all, fields(id = id.as_str()))]
     pub async fn adjust_stock(
         &self,
-        staff: &Staff,
+        admin: &Admin,
         id: &ProductId,
         change: StockChange,
         reason: &str,
@@ -191,7 +207,7 @@ impl CatalogService {
                 return Ok(product);
             }
             let entry = AuditEntry::new(
-                staff,
+                admin.staff(),
                 "stock.adjusted",
                 target(&product),
                 vec![Change::new("stock", before, after)],

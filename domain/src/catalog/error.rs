@@ -17,3 +17,27 @@ pub enum CatalogError {
     #[error("catalog storage failed")]
     Store(#[from] StoreError),
 }
+
+impl crate::refusal::Explain for CatalogError {
+    fn refusal(&self) -> crate::refusal::Refusal {
+        use crate::refusal::Refusal;
+        match self {
+            CatalogError::NotFound => Refusal::not_found("There is no such product."),
+            CatalogError::SlugTaken(slug) => Refusal::field(
+                409,
+                "slug",
+                format!("{slug} is already used by another product"),
+            ),
+            CatalogError::Stale => Refusal::conflict(
+                "Someone else saved this product since you opened it. Reload the page to see \
+                 their changes, then make yours again.",
+            ),
+            CatalogError::Busy => Refusal::new(
+                503,
+                "The stock is changing fast right now. Please try again.",
+            ),
+            CatalogError::Invalid(field) => Refusal::invalid(vec![field.clone()]),
+            CatalogError::Store(e) => e.refusal(),
+        }
+    }
+}

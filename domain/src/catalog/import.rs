@@ -1,12 +1,14 @@
 //! Catalog CSV: export of every product, and import that checks the whole file first, then
 //! applies each valid row as one transaction of its own (create, or update fields and stock of
-//! the product with that slug), in the background, reporting progress as it goes.
+//! the product with that slug). The rows are applied in the background by the import jobs
+//! ([`super::import_jobs`]), which keep the progress and the report in the store.
 
-use super::import_report::{ImportProgress, RowError, CSV_COLUMNS};
+use super::import_report::CSV_COLUMNS;
 use super::{CatalogError, CatalogService, Product, ProductFields, StockChange};
-use crate::audit::Staff;
+use crate::identity::Admin;
+use crate::store::StoreError;
+use aws_sdk_dynamodb::types::TransactWriteItem;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 
 /// The largest file accepted.
 pub const MAX_IMPORT_BYTES: usize = 5 * 1024 * 1024;
@@ -148,8 +150,15 @@ pub enum RowOutcome {
 
 impl CatalogService {
     /// Applies one import row as one transaction: creates the product with the row's slug, or
-    /// updates that product's fields and stock. A bad row writes nothing and says why.
-    pub async fn import_row(&self, staff: &Staff, row: &ImportRow) -> Result<RowOutcome, String> {
+    /// updates that product's fields and stock, together with the item `record` makes for what
+    /// was done (the import's progress). A bad row, or one that changes nothing, writes
+    /// nothing (and `record` is not part of any write); a bad row says why.
+    pub async fn import_row(
+        &self,
+        admin: &Admin,
+        row: &ImportRow,
+        record: impl Fn(RowOutcome) -> Result<TransactWriteItem, StoreError>,
+    ) -> Result<RowOutcome, String> {
         let draft = row.fields.parse();
         let stock =
             StockChange::parse("set", &row.stock).map_err(|e| format!("stock {}", e.message));
@@ -183,9 +192,10 @@ impl CatalogService {
             Err(CatalogError::NotFound) => None,
             Err(e) => return Err(explained(e)),
         };
+        let recorded = |outcome| record(outcome).map_err(|e| explained(e.into()));
         match existing {
             None => self
-                .create_by(staff, draft, stock)
+                .create_with(admin, draft, stock, Some(recorded(RowOutcome::Created)?))
                 .await
                 .map(|_| RowOutcome::Created)
                 .map_err(explained),
@@ -195,8 +205,16 @@ impl CatalogService {
                     ..draft.applied_to(&before)
                 };
                 let updated_at = before.updated_at;
+                let progress = recorded(RowOutcome::Updated)?;
                 let saved = self
-                    .save(staff, "product.imported", before, after, true)
+                    .save(
+                        admin.staff(),
+                        "product.imported",
+                        before,
+                        after,
+                        true,
+                        Some(progress),
+                    )
                     .await
                     .map_err(explained)?;
                 Ok(if saved.updated_at == updated_at {
@@ -206,84 +224,6 @@ impl CatalogService {
                 })
             }
         }
-    }
-}
-
-/// Imports running or finished in this process, by id. Progress lives in memory: it is shown
-/// by the replica that runs the import (the rows themselves are in the store, of course).
-#[derive(Clone, Default, Debug)]
-pub struct ImportJobs {
-    jobs: Arc<Mutex<HashMap<String, ImportProgress>>>,
-}
-
-/// Finished imports kept for their reports.
-const KEEP_FINISHED: usize = 50;
-
-impl ImportJobs {
-    /// Starts applying `rows` in the background; returns the job's id.
-    pub fn start(
-        &self,
-        catalog: Arc<CatalogService>,
-        staff: Staff,
-        file_name: &str,
-        rows: Vec<ImportRow>,
-    ) -> String {
-        let id = uuid::Uuid::new_v4().to_string();
-        let progress = ImportProgress {
-            file_name: file_name.to_owned(),
-            total: rows.len(),
-            finished: rows.is_empty(),
-            ..Default::default()
-        };
-        self.update(&id, |p| *p = progress);
-        let jobs = self.clone();
-        let job = id.clone();
-        tokio::spawn(async move {
-            for row in rows {
-                let outcome = catalog.import_row(&staff, &row).await;
-                jobs.update(&job, |p| {
-                    p.done += 1;
-                    match outcome {
-                        Ok(RowOutcome::Created) => p.created += 1,
-                        Ok(RowOutcome::Updated) => p.updated += 1,
-                        Ok(RowOutcome::Unchanged) => p.unchanged += 1,
-                        Err(message) => p.errors.push(RowError {
-                            line: row.line,
-                            message,
-                        }),
-                    }
-                });
-            }
-            jobs.update(&job, |p| p.finished = true);
-        });
-        id
-    }
-
-    fn update(&self, id: &str, change: impl FnOnce(&mut ImportProgress)) {
-        let mut jobs = match self.jobs.lock() {
-            Ok(guard) => guard,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        if !jobs.contains_key(id) && jobs.len() >= KEEP_FINISHED {
-            let finished: Vec<String> = jobs
-                .iter()
-                .filter(|(_, p)| p.finished)
-                .map(|(k, _)| k.clone())
-                .collect();
-            for k in finished.into_iter().take(jobs.len() + 1 - KEEP_FINISHED) {
-                jobs.remove(&k);
-            }
-        }
-        change(jobs.entry(id.to_owned()).or_default());
-    }
-
-    /// Where the import `id` stands; `None` for an unknown id.
-    pub fn progress(&self, id: &str) -> Option<ImportProgress> {
-        let jobs = match self.jobs.lock() {
-            Ok(guard) => guard,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        jobs.get(id).cloned()
     }
 }
 

@@ -36,6 +36,8 @@ pub struct ImportProgress {
     pub unchanged: usize,
     pub errors: Vec<RowError>,
     pub finished: bool,
+    /// The import stopped before its last row (the server stopped); the rows done are saved.
+    pub interrupted: bool,
 }
 
 impl ImportProgress {

@@ -18,6 +18,8 @@ mod error;
 #[cfg(feature = "ssr")]
 pub mod import;
 #[cfg(feature = "ssr")]
+pub mod import_jobs;
+#[cfg(feature = "ssr")]
 mod service;
 #[cfg(feature = "ssr")]
 mod table;

@@ -3,7 +3,7 @@
 //!
 //! Freshness guarantee: a write through this service is visible to this process's readers as
 //! soon as the write returns. Writes by other replicas are picked up by [`CatalogService::
-//! spawn_refresher`], which polls the catalog's change counter (one small `GetItem`) every
+//! keep_fresh`], which polls the catalog's change counter (one small `GetItem`) every
 //! couple of seconds and reloads on change; every [`FULL_RELOAD_EVERY`] polls it reloads
 //! regardless, which bounds the lag of an eventually consistent index read. Rendering a
 //! storefront page never calls DynamoDB.
@@ -17,6 +17,7 @@ use super::{
 use crate::audit::AuditLog;
 use crate::store::Store;
 use crate::time::Timestamp;
+use crate::worker::{Outage, StopSignal};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
@@ -228,30 +229,28 @@ impl CatalogService {
         Ok(true)
     }
 
-    /// Keeps the snapshot fresh in the background. A store that is down is logged and the
-    /// last snapshot keeps serving; polling resumes by itself when the store is back.
-    pub fn spawn_refresher(self: &Arc<Self>, every: Duration) -> tokio::task::JoinHandle<()> {
-        let service = Arc::downgrade(self);
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(every);
-            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            let mut polls = 0u32;
-            loop {
-                tick.tick().await;
-                let Some(service) = service.upgrade() else {
-                    return;
-                };
-                polls = polls.wrapping_add(1);
-                let result = if polls.is_multiple_of(FULL_RELOAD_EVERY) {
-                    service.reload().await
-                } else {
-                    service.reload_if_changed().await.map(|_| ())
-                };
-                if let Err(e) = result {
-                    tracing::warn!(error = ?e, "catalog refresh failed; serving the last snapshot");
+    /// Keeps the snapshot fresh until `stop`, as the `catalog-refresher` worker. A store that
+    /// is down is backed off and logged once (see [`Outage`]) while the last snapshot keeps
+    /// serving; polling returns to `every` by itself when the store is back.
+    pub async fn keep_fresh(self: Arc<Self>, every: Duration, mut stop: StopSignal) {
+        let mut outage = Outage::new("catalog-refresher");
+        let mut polls = 0u32;
+        let mut delay = every;
+        while stop.sleep(delay).await {
+            polls = polls.wrapping_add(1);
+            let result = if polls.is_multiple_of(FULL_RELOAD_EVERY) {
+                self.reload().await
+            } else {
+                self.reload_if_changed().await.map(|_| ())
+            };
+            delay = match result {
+                Ok(()) => {
+                    outage.succeeded();
+                    every
                 }
-            }
-        })
+                Err(e) => outage.failed(every, &e),
+            };
+        }
     }
 
     /// Applies a product this process just wrote to the snapshot, so it is visible at once.
@@ -280,7 +279,7 @@ impl CatalogService {
         created_at: Timestamp,
     ) -> Result<Product, CatalogError> {
         let product = stored_product(new, created_at);
-        self.table.insert(&product, None).await?;
+        self.table.insert(&product, Vec::new()).await?;
         self.apply_local(&product);
         Ok(product)
     }

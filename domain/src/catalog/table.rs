@@ -8,7 +8,7 @@
 use super::{CatalogError, Category, Product, ProductId, ProductStatus, Slug};
 use crate::store::attr::{n, s, Item, Reader};
 use crate::store::schema::products::{BY_CATEGORY, BY_STATUS};
-use crate::store::{Store, StoreError, TransactError};
+use crate::store::{Store, StoreError, TransactError, Transaction};
 use crate::time::Timestamp;
 use crate::{Currency, Money};
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
@@ -98,11 +98,12 @@ impl ProductTable {
     }
 
     /// Writes a new product and claims its slug, in one transaction that fails as a whole
-    /// when the slug (or, astronomically unlikely, the id) is taken. `audit` records it.
+    /// when the slug (or, astronomically unlikely, the id) is taken. `also` (the audit entry,
+    /// an import's progress) is written in the same transaction.
     pub async fn insert(
         &self,
         product: &Product,
-        audit: Option<TransactWriteItem>,
+        also: Vec<TransactWriteItem>,
     ) -> Result<(), CatalogError> {
         let put_product = Put::builder()
             .table_name(&self.name)
@@ -110,12 +111,18 @@ impl ProductTable {
             .condition_expression("attribute_not_exists(pk)")
             .build()
             .map_err(StoreError::from)?;
-        let claim = self.claim_slug(&product.slug, &product.id)?;
-        let mut items = vec![TransactWriteItem::builder().put(put_product).build(), claim];
-        items.extend(audit);
-        match self.write_and_bump_version(items).await {
+        let mut tx = Transaction::new()
+            .with(
+                "product",
+                TransactWriteItem::builder().put(put_product).build(),
+            )
+            .with("slug", self.claim_slug(&product.slug, &product.id)?);
+        for item in also {
+            tx.push("also", item);
+        }
+        match self.write_and_bump_version(tx).await {
             Ok(()) => Ok(()),
-            Err(e) if e.condition_failed(1) => {
+            Err(e) if e.refused("slug") => {
                 Err(CatalogError::SlugTaken(product.slug.as_str().to_owned()))
             }
             Err(e) => Err(StoreError::from(e).into()),
@@ -140,9 +147,9 @@ impl ProductTable {
         &self,
         before: &Product,
         after: &Product,
-        audit: TransactWriteItem,
+        also: Vec<TransactWriteItem>,
     ) -> Result<(), CatalogError> {
-        self.update_with(before, after, false, audit).await
+        self.update_with(before, after, false, also).await
     }
 
     /// [`ProductTable::update`] that also sets the stock to `after.stock`, only if it is still
@@ -151,9 +158,9 @@ impl ProductTable {
         &self,
         before: &Product,
         after: &Product,
-        audit: TransactWriteItem,
+        also: Vec<TransactWriteItem>,
     ) -> Result<(), CatalogError> {
-        self.update_with(before, after, true, audit).await
+        self.update_with(before, after, true, also).await
     }
 
     async fn update_with(
@@ -161,7 +168,7 @@ impl ProductTable {
         before: &Product,
         after: &Product,
         with_stock: bool,
-        audit: TransactWriteItem,
+        also: Vec<TransactWriteItem>,
     ) -> Result<(), CatalogError> {
         let mut set = "SET slug = :slug, #name = :name, description = :description, \
              price_cents = :price, currency = :currency, category = :category, \
@@ -196,9 +203,12 @@ impl ProductTable {
                 .expression_attribute_values(":was_stock", n(before.stock));
         }
         let update = update.build().map_err(StoreError::from)?;
-        let mut items = vec![TransactWriteItem::builder().update(update).build()];
+        let mut tx = Transaction::new().with(
+            "product",
+            TransactWriteItem::builder().update(update).build(),
+        );
         if before.slug != after.slug {
-            items.push(self.claim_slug(&after.slug, &after.id)?);
+            tx.push("slug", self.claim_slug(&after.slug, &after.id)?);
             let release = Delete::builder()
                 .table_name(&self.name)
                 .key("pk", s(slug_pk(&before.slug)))
@@ -206,13 +216,18 @@ impl ProductTable {
                 .expression_attribute_values(":id", s(before.id.as_str()))
                 .build()
                 .map_err(StoreError::from)?;
-            items.push(TransactWriteItem::builder().delete(release).build());
+            tx.push(
+                "old slug",
+                TransactWriteItem::builder().delete(release).build(),
+            );
         }
-        items.push(audit);
-        match self.write_and_bump_version(items).await {
+        for item in also {
+            tx.push("also", item);
+        }
+        match self.write_and_bump_version(tx).await {
             Ok(()) => Ok(()),
-            Err(e) if e.condition_failed(0) => Err(CatalogError::Stale),
-            Err(e) if e.condition_failed(1) => {
+            Err(e) if e.refused("product") || e.refused("old slug") => Err(CatalogError::Stale),
+            Err(e) if e.refused("slug") => {
                 Err(CatalogError::SlugTaken(after.slug.as_str().to_owned()))
             }
             Err(e) => Err(StoreError::from(e).into()),
@@ -238,10 +253,14 @@ impl ProductTable {
             .expression_attribute_values(":from", n(from))
             .build()
             .map_err(StoreError::from)?;
-        let items = vec![TransactWriteItem::builder().update(update).build(), audit];
-        match self.write_and_bump_version(items).await {
+        let tx = Transaction::new()
+            .with("stock", TransactWriteItem::builder().update(update).build())
+            .with("audit", audit);
+        match self.write_and_bump_version(tx).await {
             Ok(()) => Ok(()),
-            Err(e) if e.condition_failed(0) || e.conflicted() => Err(CatalogError::Stale),
+            // Sold or adjusted in between: the caller reads the stock again.
+            Err(TransactError::Contended) => Err(CatalogError::Stale),
+            Err(e) if e.refused("stock") => Err(CatalogError::Stale),
             Err(e) => Err(StoreError::from(e).into()),
         }
     }
@@ -249,10 +268,10 @@ impl ProductTable {
     /// Writes `items` and bumps the catalog version, all or nothing.
     async fn write_and_bump_version(
         &self,
-        mut items: Vec<TransactWriteItem>,
-    ) -> Result<(), TransactError> {
-        items.push(self.bump_version().map_err(TransactError::Store)?);
-        self.store.transact(items).await
+        tx: Transaction<&'static str>,
+    ) -> Result<(), TransactError<&'static str>> {
+        let tx = tx.with("version", self.bump_version()?);
+        self.store.commit(&tx).await
     }
 
     /// One item by key, read consistently.

@@ -3,12 +3,13 @@
 //! loses its last active admin, even to two admins demoting each other at the same moment.
 
 use super::table::{user_pk, IdentityTables, StoredUser};
+use super::Admin;
 use super::{Account, IdentityError, IdentityService, Role, UserId, UserSummary};
-use crate::audit::{AuditEntry, AuditLog, Change, Staff, Target, TargetKind};
+use crate::audit::{AuditEntry, AuditLog, Change, Target, TargetKind};
 use crate::store::attr::s;
 use crate::store::page::{IndexQuery, KeyCursor};
 use crate::store::schema::users::BY_ROLE;
-use crate::store::StoreError;
+use crate::store::{StoreError, TransactError, Transaction};
 use aws_sdk_dynamodb::types::{AttributeValue, ConditionCheck, TransactWriteItem, Update};
 
 /// Where a page of users stopped, opaque to callers.
@@ -98,7 +99,8 @@ impl IdentityTables {
             .expression_attribute_values(":was_disabled", AttributeValue::Bool(user.disabled))
             .build()
             .map_err(StoreError::from)?;
-        let mut items = vec![TransactWriteItem::builder().update(update).build()];
+        let mut tx =
+            Transaction::new().with("user", TransactWriteItem::builder().update(update).build());
         if let Some(keeper) = keeper {
             let check = ConditionCheck::builder()
                 .table_name(&self.users)
@@ -109,13 +111,17 @@ impl IdentityTables {
                 .expression_attribute_values(":no", AttributeValue::Bool(false))
                 .build()
                 .map_err(StoreError::from)?;
-            items.push(TransactWriteItem::builder().condition_check(check).build());
+            tx.push(
+                "keeper",
+                TransactWriteItem::builder().condition_check(check).build(),
+            );
         }
-        items.push(audit);
-        match self.store.transact(items).await {
+        tx.push("audit", audit);
+        match self.store.commit(&tx).await {
             Ok(()) => Ok(()),
-            Err(e) if e.condition_failed(0) || e.conflicted() => Err(IdentityError::Changed),
-            Err(e) if e.condition_failed(1) => Err(IdentityError::LastAdmin),
+            Err(TransactError::Contended) => Err(IdentityError::Changed),
+            Err(e) if e.refused("user") => Err(IdentityError::Changed),
+            Err(e) if e.refused("keeper") => Err(IdentityError::LastAdmin),
             Err(e) => Err(StoreError::from(e).into()),
         }
     }
@@ -177,7 +183,7 @@ impl IdentityService {
     #[tracing::instrument(name = "identity.change_access", skip_all, fields(user = id.as_str()))]
     pub async fn change_access(
         &self,
-        staff: &Staff,
+        admin: &Admin,
         id: &UserId,
         change: AccessChange,
     ) -> Result<UserSummary, IdentityError> {
@@ -231,7 +237,7 @@ impl IdentityService {
             id: id.as_str().to_owned(),
             label: user.account.email.as_str().to_owned(),
         };
-        let entry = AuditEntry::new(staff, action, target, changes);
+        let entry = AuditEntry::new(admin.staff(), action, target, changes);
         let audit = AuditLog::new(self.tables.store.clone()).put(&entry)?;
         self.tables
             .change_access(&user, role, disabled, keeper.as_ref(), audit)

@@ -28,3 +28,35 @@ pub enum IdentityError {
     #[error("identity storage failed")]
     Store(#[from] StoreError),
 }
+
+impl crate::refusal::Explain for IdentityError {
+    fn refusal(&self) -> crate::refusal::Refusal {
+        use crate::refusal::Refusal;
+        match self {
+            IdentityError::EmailTaken => Refusal::field(
+                409,
+                "email",
+                "An account with this email already exists. Sign in instead?",
+            ),
+            // Unknown email, wrong password and a disabled account read the same, on purpose.
+            IdentityError::InvalidCredentials | IdentityError::Disabled => {
+                Refusal::new(401, "The email or password is not right.")
+            }
+            IdentityError::Throttled { retry_after_secs } => Refusal::new(
+                429,
+                format!("Too many attempts. Please wait {retry_after_secs} seconds and try again."),
+            ),
+            IdentityError::NotSignedIn => Refusal::new(401, "Please sign in first."),
+            IdentityError::NotFound => Refusal::not_found("There is no such account."),
+            IdentityError::Changed => Refusal::conflict(
+                "Someone else changed this account just now. Reload the page and try again.",
+            ),
+            IdentityError::LastAdmin => Refusal::conflict(
+                "This is the shop's last active admin. Make someone else an admin first.",
+            ),
+            IdentityError::Invalid(field) => Refusal::invalid(vec![field.clone()]),
+            IdentityError::Hashing(_) => Refusal::internal(),
+            IdentityError::Store(e) => e.refusal(),
+        }
+    }
+}

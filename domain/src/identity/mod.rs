@@ -13,6 +13,8 @@ mod error;
 #[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]
+mod principal;
+#[cfg(feature = "ssr")]
 mod service;
 #[cfg(feature = "ssr")]
 mod session;
@@ -27,6 +29,8 @@ pub use values::{Account, Email, NewPassword, PersonName, Role, UserId, UserSumm
 pub use admin::{AccessChange, UserCursor};
 #[cfg(feature = "ssr")]
 pub use error::IdentityError;
+#[cfg(feature = "ssr")]
+pub use principal::{Admin, Customer, Principal, PrincipalKind, Staff};
 #[cfg(feature = "ssr")]
 pub use service::{IdentityService, SignIn, SignUp, SESSION_LIFETIME};
 #[cfg(feature = "ssr")]

@@ -3,8 +3,8 @@
 use super::table::{IdentityTables, StoredUser};
 use super::throttle::{self, WINDOW_SECS};
 use super::{
-    password, Account, Email, IdentityError, NewPassword, PersonName, Profile, Role, SessionToken,
-    UserId,
+    password, Account, Email, IdentityError, NewPassword, PersonName, Principal, Profile, Role,
+    SessionToken, UserId,
 };
 use crate::store::Store;
 use crate::time::Timestamp;
@@ -236,9 +236,31 @@ impl IdentityService {
         Ok(self.tables.delete_session(token).await?)
     }
 
+    /// Who is calling with `token`: anonymous for an unknown, expired or revoked session, or a
+    /// disabled account. The role is the one stored now, not the one at sign-in.
+    #[tracing::instrument(name = "identity.principal", skip_all)]
+    pub async fn principal(&self, token: &SessionToken) -> Result<Principal, IdentityError> {
+        Ok(self
+            .account(token)
+            .await?
+            .map_or(Principal::ANONYMOUS, Principal::of_stored))
+    }
+
+    /// The principal of a stored account, for work done later on its behalf (a background
+    /// job acting for the admin who started it): anonymous when the account is gone or
+    /// disabled, and with the role it has now.
+    pub async fn principal_of(&self, id: &UserId) -> Result<Principal, IdentityError> {
+        Ok(self
+            .tables
+            .user(id)
+            .await?
+            .filter(|u| !u.disabled)
+            .map_or(Principal::ANONYMOUS, |u| Principal::of_stored(u.account)))
+    }
+
     /// The account signed in with `token`: `None` for an unknown, expired or revoked session,
     /// or a disabled account.
-    pub async fn account(&self, token: &SessionToken) -> Result<Option<Account>, IdentityError> {
+    async fn account(&self, token: &SessionToken) -> Result<Option<Account>, IdentityError> {
         let Some(session) = self.tables.session(token).await? else {
             return Ok(None);
         };

@@ -11,7 +11,7 @@ use super::{
 use crate::address::ShippingAddress;
 use crate::store::attr::{n, s, Item, Reader};
 use crate::store::schema::sessions::BY_USER;
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, Transaction};
 use crate::time::Timestamp;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 
@@ -135,13 +135,12 @@ impl IdentityTables {
             .condition_expression("attribute_not_exists(pk)")
             .build()
             .map_err(StoreError::from)?;
-        let items = vec![
-            TransactWriteItem::builder().put(put_user).build(),
-            TransactWriteItem::builder().put(claim).build(),
-        ];
-        match self.store.transact(items).await {
+        let tx = Transaction::new()
+            .with("user", TransactWriteItem::builder().put(put_user).build())
+            .with("email", TransactWriteItem::builder().put(claim).build());
+        match self.store.commit(&tx).await {
             Ok(()) => Ok(()),
-            Err(e) if e.condition_failed(1) => Err(IdentityError::EmailTaken),
+            Err(e) if e.refused("email") => Err(IdentityError::EmailTaken),
             Err(e) => Err(StoreError::from(e).into()),
         }
     }

@@ -32,3 +32,14 @@ impl MediaError {
         !matches!(self, MediaError::Store(_))
     }
 }
+
+impl crate::refusal::Explain for MediaError {
+    fn refusal(&self) -> crate::refusal::Refusal {
+        use crate::refusal::Refusal;
+        match self {
+            MediaError::Store(_) => Refusal::unavailable(),
+            MediaError::TooLarge => Refusal::field(413, "image", self.to_string()),
+            bad => Refusal::field(422, "image", bad.to_string()),
+        }
+    }
+}

@@ -1,14 +1,6 @@
-use super::OrderStatus;
+use super::{OrderStatus, ShortLine};
 use crate::store::StoreError;
 use crate::FieldError;
-
-/// A cart line that cannot be bought in the quantity asked.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct ShortLine {
-    pub name: String,
-    pub wanted: u16,
-    pub available: u32,
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum OrderError {
@@ -28,4 +20,43 @@ pub enum OrderError {
     Invalid(#[from] FieldError),
     #[error("order storage failed")]
     Store(#[from] StoreError),
+}
+
+impl crate::refusal::Explain for OrderError {
+    fn refusal(&self) -> crate::refusal::Refusal {
+        use crate::refusal::Refusal;
+        match self {
+            OrderError::NotFound => Refusal::not_found("There is no such order."),
+            OrderError::EmptyCart => Refusal::conflict("Your cart is empty."),
+            OrderError::OutOfStock(lines) => {
+                let detail: Vec<String> = lines
+                    .iter()
+                    .map(|l| match l.available {
+                        0 => format!("{} is sold out", l.name),
+                        n => format!("{}: only {n} left (you asked for {})", l.name, l.wanted),
+                    })
+                    .collect();
+                Refusal::conflict(format!(
+                    "Nothing was ordered: {}. Please update your cart.",
+                    detail.join("; ")
+                ))
+            }
+            OrderError::CartChanged | OrderError::Busy => Refusal::conflict(
+                "Your cart changed or the shop is busy; nothing was ordered. Please try again.",
+            ),
+            OrderError::InvalidTransition { from, to } if *to == OrderStatus::Cancelled => {
+                Refusal::conflict(format!(
+                    "This order is {} and can no longer be cancelled.",
+                    from.label().to_lowercase()
+                ))
+            }
+            OrderError::InvalidTransition { from, to } => Refusal::conflict(format!(
+                "This order is {} now, so it cannot become {}.",
+                from.label(),
+                to.label()
+            )),
+            OrderError::Invalid(field) => Refusal::invalid(vec![field.clone()]),
+            OrderError::Store(e) => e.refusal(),
+        }
+    }
 }

@@ -16,10 +16,10 @@ mod table;
 
 pub use crate::address::ShippingAddress;
 pub use pricing::{Quantity, Totals};
-pub use status::OrderStatus;
+pub use status::{Mover, OrderStatus};
 
 #[cfg(feature = "ssr")]
-pub use error::{OrderError, ShortLine};
+pub use error::OrderError;
 #[cfg(feature = "ssr")]
 pub use service::{Checkout, OrderService};
 #[cfg(feature = "ssr")]
@@ -178,6 +178,14 @@ pub struct Order {
     pub status: OrderStatus,
     pub history: Vec<StatusChange>,
     pub created_at: Timestamp,
+}
+
+/// A cart line that cannot be bought in the quantity asked.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ShortLine {
+    pub name: String,
+    pub wanted: u16,
+    pub available: u32,
 }
 
 #[cfg(test)]

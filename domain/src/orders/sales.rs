@@ -7,11 +7,10 @@
 //! checkout's conflict retries absorb the contention.
 
 use super::{DaySales, Order};
-use crate::store::attr::{n, s, Item, Reader};
+use crate::store::attr::{n, s, Reader};
 use crate::store::{Store, StoreError};
 use crate::time::Timestamp;
-use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, TransactWriteItem, Update};
-use std::collections::HashMap;
+use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
 
 fn day_pk(day: &str) -> String {
     format!("D#{day}")
@@ -48,38 +47,8 @@ pub async fn last_days(
     let wanted: Vec<String> = (0..i64::from(days))
         .map(|back| Timestamp(today.millis() - back * 86_400_000).date_utc())
         .collect();
-    let mut keys = KeysAndAttributes::builder()
-        .set_keys(Some(
-            wanted
-                .iter()
-                .map(|day| Item::from([("pk".to_owned(), s(day_pk(day)))]))
-                .collect(),
-        ))
-        .build()?;
-    let mut found: HashMap<String, Item> = HashMap::new();
-    loop {
-        let out = store
-            .client
-            .batch_get_item()
-            .request_items(&table, keys)
-            .send()
-            .await
-            .map_err(|e| StoreError::call("BatchGetItem", e))?;
-        for item in out
-            .responses
-            .unwrap_or_default()
-            .remove(&table)
-            .unwrap_or_default()
-        {
-            if let Some(AttributeValue::S(pk)) = item.get("pk") {
-                found.insert(pk.clone(), item);
-            }
-        }
-        match out.unprocessed_keys.unwrap_or_default().remove(&table) {
-            Some(rest) if !rest.keys().is_empty() => keys = rest,
-            _ => break,
-        }
-    }
+    let pks: Vec<String> = wanted.iter().map(|day| day_pk(day)).collect();
+    let found = store.batch_get(&table, &pks).await?;
     wanted
         .into_iter()
         .map(|day| {

@@ -3,22 +3,22 @@
 
 use super::table::{self, OrderCursor};
 use super::{
-    pricing, sales, Actor, IdempotencyKey, Order, OrderError, OrderFilter, OrderId, OrderLine,
+    sales, Actor, IdempotencyKey, Mover, Order, OrderError, OrderFilter, OrderId, OrderLine,
     OrderStatus, ShippingAddress, ShortLine, StatusChange,
 };
-use crate::audit::{AuditEntry, AuditLog, Change, Staff, Target, TargetKind};
-use crate::cart::{CartOwner, CartService};
+use crate::audit::{AuditEntry, AuditLog, Change, Target, TargetKind};
+use crate::cart::{quote, CartOwner, CartService, StoredCart};
 use crate::catalog::{
     bump_version_item, return_stock_item, take_stock_item, CatalogService, ProductStatus,
 };
+use crate::identity::{Customer, Staff};
 use crate::identity::{Email, UserId};
 use crate::store::attr::{n, s};
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, TransactError, Transaction};
 use crate::time::Timestamp;
-use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
+use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Duration;
 
 /// A checkout, parsed: who, where to, and the form's idempotency key.
 #[derive(Debug, Clone)]
@@ -44,8 +44,30 @@ impl PaymentProvider for PayOnDelivery {
     }
 }
 
-/// How often a transaction that collided with another is tried again.
-const CONFLICT_RETRIES: u32 = 12;
+/// How often placing an order re-reads the cart after it changed underneath, or after an
+/// order number collided, before telling the shopper to try again.
+const PLACE_ATTEMPTS: u32 = 8;
+
+/// The items of the order transaction, by what they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PlaceItem {
+    /// The stock decrement of the order's line at this index.
+    Stock(usize),
+    Order,
+    IdempotencyKey,
+    OrderNumber,
+    Cart,
+    CatalogVersion,
+    DaySales,
+}
+
+/// What one try at writing an order came to.
+enum Written {
+    /// This order, or the one a concurrent submission of the same key placed.
+    Placed(Order),
+    /// The cart changed or the number was taken: price the cart again.
+    TryAgain,
+}
 
 #[derive(Clone)]
 pub struct OrderService {
@@ -69,12 +91,6 @@ fn order_number() -> String {
         .map(|b| ALPHABET[usize::from(b % 32)] as char)
         .collect();
     format!("CM-{code}")
-}
-
-async fn backoff(attempt: u32) {
-    let jitter = crate::random::bytes::<1>()[0] % 20;
-    let ms = 5 * u64::from(attempt + 1) + u64::from(jitter);
-    tokio::time::sleep(Duration::from_millis(ms)).await;
 }
 
 impl OrderService {
@@ -107,7 +123,7 @@ impl OrderService {
             return Ok(existing);
         }
         let owner = CartOwner::Customer(checkout.customer.clone());
-        for attempt in 0..CONFLICT_RETRIES {
+        for _ in 0..PLACE_ATTEMPTS {
             let cart = self.carts.load(&owner).await?;
             if cart.is_empty() {
                 // A concurrent submission of this key may have placed it and cleared the cart.
@@ -116,168 +132,142 @@ impl OrderService {
                     None => Err(OrderError::EmptyCart),
                 };
             }
-            let mut lines = Vec::new();
-            let mut short = Vec::new();
-            for (id, quantity) in cart.quantities() {
-                let product = self.catalog.get(&id).await.ok();
-                let quantity = pricing::Quantity::parse(i64::from(quantity))?;
-                match product {
-                    Some(p)
-                        if p.status == ProductStatus::Active
-                            && p.stock >= u32::from(quantity.get()) =>
-                    {
-                        lines.push(OrderLine {
-                            product_id: p.id.clone(),
-                            slug: p.slug.clone(),
-                            name: p.name.clone(),
-                            unit_price: p.price,
-                            quantity,
-                            line_total: pricing::line_total(p.price, quantity),
-                        })
-                    }
-                    Some(p) => short.push(ShortLine {
-                        name: p.name.clone(),
-                        wanted: quantity.get(),
-                        available: if p.status == ProductStatus::Active {
-                            p.stock
-                        } else {
-                            0
-                        },
-                    }),
-                    None => short.push(ShortLine {
-                        name: "A product no longer sold".into(),
-                        wanted: quantity.get(),
-                        available: 0,
-                    }),
-                }
+            let order = self.new_order(&checkout, &cart).await?;
+            match self.write_order(&checkout, &owner, &cart, &order).await? {
+                Written::Placed(placed) => return Ok(placed),
+                Written::TryAgain => continue,
             }
-            if !short.is_empty() {
-                return Err(OrderError::OutOfStock(short));
-            }
-            let priced: Vec<_> = lines.iter().map(|l| (l.unit_price, l.quantity)).collect();
-            let now = Timestamp::now();
-            let order = Order {
-                id: OrderId::generate(),
-                number: order_number(),
-                customer: checkout.customer.clone(),
-                email: checkout.email.clone(),
-                totals: pricing::totals(&priced),
-                lines,
-                address: checkout.address.clone(),
-                payment: self.payment.name().to_owned(),
-                status: OrderStatus::Pending,
-                history: vec![StatusChange {
-                    to: OrderStatus::Pending,
-                    at: now,
-                    actor: Actor::Customer(checkout.customer.clone()),
-                    reason: "Order placed".into(),
-                }],
-                created_at: now,
-            };
-
-            let products = self.store.tables.products();
-            let orders = self.store.tables.orders();
-            let mut items: Vec<TransactWriteItem> = Vec::new();
-            for line in &order.lines {
-                items.push(take_stock_item(
-                    &products,
-                    &line.product_id,
-                    line.quantity.get(),
-                )?);
-            }
-            let first_other = items.len();
-            items.push(put(&orders, table::to_item(&order)?)?);
-            items.push(put(
-                &orders,
-                [
-                    (
-                        "pk".into(),
-                        s(table::idempotency_pk(
-                            &order.customer,
-                            checkout.key.as_str(),
-                        )),
-                    ),
-                    ("order_id".into(), s(order.id.as_str())),
-                ]
-                .into(),
-            )?);
-            items.push(put(
-                &orders,
-                [
-                    ("pk".into(), s(table::number_pk(&order.number))),
-                    ("order_id".into(), s(order.id.as_str())),
-                ]
-                .into(),
-            )?);
-            items.push(
-                TransactWriteItem::builder()
-                    .delete(
-                        Delete::builder()
-                            .table_name(self.carts.table())
-                            .key("pk", s(CartService::key_of(&owner)))
-                            .condition_expression("version = :v")
-                            .expression_attribute_values(":v", n(cart.version))
-                            .build()
-                            .map_err(StoreError::from)?,
-                    )
-                    .build(),
-            );
-            items.push(bump_version_item(&products)?);
-            items.push(sales::counter_item(&orders, &order, 1)?);
-
-            let result = self
-                .store
-                .client
-                .transact_write_items()
-                .set_transact_items(Some(items))
-                .send()
-                .await;
-            let error = match result {
-                Ok(_) => return Ok(order),
-                Err(e) => e,
-            };
-            let Some(service_error) = error.as_service_error() else {
-                return Err(StoreError::call("TransactWriteItems", error).into());
-            };
-            let codes = crate::store::cancellation_codes(service_error);
-            let failed = |i: usize| codes.get(i).is_some_and(|c| c == "ConditionalCheckFailed");
-            if codes.iter().any(|c| c == "TransactionConflict")
-                || matches!(
-                    service_error,
-                    TransactWriteItemsError::TransactionInProgressException(_)
-                )
-            {
-                backoff(attempt).await;
-                continue;
-            }
-            if failed(first_other + 1) {
-                // The same key won elsewhere: that order is the answer.
-                return self.order_for_key(&checkout).await?.ok_or(OrderError::Busy);
-            }
-            if (0..first_other).any(failed) {
-                // Sold out meanwhile: say which lines and how many are left.
-                let mut short = Vec::new();
-                for (i, line) in order.lines.iter().enumerate() {
-                    if failed(i) {
-                        let now = self.catalog.get(&line.product_id).await.ok();
-                        short.push(ShortLine {
-                            name: line.name.clone(),
-                            wanted: line.quantity.get(),
-                            available: now
-                                .filter(|p| p.status == ProductStatus::Active)
-                                .map_or(0, |p| p.stock),
-                        });
-                    }
-                }
-                return Err(OrderError::OutOfStock(short));
-            }
-            if failed(first_other + 2) || failed(first_other + 3) {
-                // Number collision, or the cart changed under us: price it again.
-                continue;
-            }
-            return Err(StoreError::call("TransactWriteItems", error).into());
         }
         Err(OrderError::Busy)
+    }
+
+    /// The order the cart makes now: quoted from consistent reads of its products, so the
+    /// stock and prices are the store's, not a snapshot's.
+    async fn new_order(&self, checkout: &Checkout, cart: &StoredCart) -> Result<Order, OrderError> {
+        let lines = cart.lines();
+        let mut products = HashMap::new();
+        for line in &lines {
+            if let Ok(p) = self.catalog.get(&line.product).await {
+                products.insert(p.id.clone(), p);
+            }
+        }
+        let view = quote(&lines, |id| products.get(id).cloned());
+        let lines = view.order_lines().map_err(OrderError::OutOfStock)?;
+        let now = Timestamp::now();
+        Ok(Order {
+            id: OrderId::generate(),
+            number: order_number(),
+            customer: checkout.customer.clone(),
+            email: checkout.email.clone(),
+            totals: view.totals,
+            lines,
+            address: checkout.address.clone(),
+            payment: self.payment.name().to_owned(),
+            status: OrderStatus::Pending,
+            history: vec![StatusChange {
+                to: OrderStatus::Pending,
+                at: now,
+                actor: Actor::Customer(checkout.customer.clone()),
+                reason: "Order placed".into(),
+            }],
+            created_at: now,
+        })
+    }
+
+    /// The order's transaction, each item named.
+    fn order_transaction(
+        &self,
+        checkout: &Checkout,
+        owner: &CartOwner,
+        cart: &StoredCart,
+        order: &Order,
+    ) -> Result<Transaction<PlaceItem>, StoreError> {
+        let products = self.store.tables.products();
+        let orders = self.store.tables.orders();
+        let mut tx = Transaction::new();
+        for (i, line) in order.lines.iter().enumerate() {
+            let take = take_stock_item(&products, &line.product_id, line.quantity.get())?;
+            tx.push(PlaceItem::Stock(i), take);
+        }
+        let claim = |pk: String| -> crate::store::attr::Item {
+            [
+                ("pk".into(), s(pk)),
+                ("order_id".into(), s(order.id.as_str())),
+            ]
+            .into()
+        };
+        let key_pk = table::idempotency_pk(&order.customer, checkout.key.as_str());
+        let clear_cart = Delete::builder()
+            .table_name(self.carts.table())
+            .key("pk", s(CartService::key_of(owner)))
+            .condition_expression("version = :v")
+            .expression_attribute_values(":v", n(cart.version))
+            .build()?;
+        Ok(tx
+            .with(PlaceItem::Order, put(&orders, table::to_item(order)?)?)
+            .with(PlaceItem::IdempotencyKey, put(&orders, claim(key_pk))?)
+            .with(
+                PlaceItem::OrderNumber,
+                put(&orders, claim(table::number_pk(&order.number)))?,
+            )
+            .with(
+                PlaceItem::Cart,
+                TransactWriteItem::builder().delete(clear_cart).build(),
+            )
+            .with(PlaceItem::CatalogVersion, bump_version_item(&products)?)
+            .with(PlaceItem::DaySales, sales::counter_item(&orders, order, 1)?))
+    }
+
+    /// Tries to write the order once, and reads what a refusal means.
+    async fn write_order(
+        &self,
+        checkout: &Checkout,
+        owner: &CartOwner,
+        cart: &StoredCart,
+        order: &Order,
+    ) -> Result<Written, OrderError> {
+        let tx = self.order_transaction(checkout, owner, cart, order)?;
+        let refused = match self.store.commit(&tx).await {
+            Ok(()) => return Ok(Written::Placed(order.clone())),
+            Err(TransactError::Refused(items)) => items,
+            Err(TransactError::Contended) => return Err(OrderError::Busy),
+            Err(TransactError::Store(e)) => return Err(e.into()),
+        };
+        if refused.contains(&PlaceItem::IdempotencyKey) {
+            // The same key won elsewhere: that order is the answer.
+            return match self.order_for_key(checkout).await? {
+                Some(existing) => Ok(Written::Placed(existing)),
+                None => Err(OrderError::Busy),
+            };
+        }
+        let sold_out: Vec<&OrderLine> = refused
+            .iter()
+            .filter_map(|item| match item {
+                PlaceItem::Stock(i) => order.lines.get(*i),
+                _ => None,
+            })
+            .collect();
+        if !sold_out.is_empty() {
+            return Err(OrderError::OutOfStock(self.short_lines(&sold_out).await));
+        }
+        // The cart changed under us, or the number was taken: price it again.
+        Ok(Written::TryAgain)
+    }
+
+    /// What is left of lines that sold out while the order was being written.
+    async fn short_lines(&self, lines: &[&OrderLine]) -> Vec<ShortLine> {
+        let mut short = Vec::new();
+        for line in lines {
+            let now = self.catalog.get(&line.product_id).await.ok();
+            short.push(ShortLine {
+                name: line.name.clone(),
+                wanted: line.quantity.get(),
+                available: now
+                    .filter(|p| p.status == ProductStatus::Active)
+                    .map_or(0, |p| p.stock),
+            });
+        }
+        short
     }
 
     /// One of the customer's orders. Another customer's order does not exist for them.
@@ -334,7 +324,7 @@ impl OrderService {
 
     /// Moves an order to its next status, if the status machine allows it from the status it
     /// is in. One conditional write on that status: of concurrent moves, one wins. Cancelling
-    /// goes through [`OrderService::cancel`], which returns the stock.
+    /// goes through the same path as a customer's cancel, and returns the stock.
     #[tracing::instrument(name = "orders.advance", skip_all, fields(order = id.as_str(), to = to.as_str()))]
     pub async fn advance(
         &self,
@@ -343,50 +333,17 @@ impl OrderService {
         staff: &Staff,
         reason: &str,
     ) -> Result<Order, OrderError> {
-        if to == OrderStatus::Cancelled {
-            return self
-                .cancel_recorded(id, Actor::Staff(staff.id.clone()), reason, Some(staff))
-                .await;
-        }
-        let mut order = table::get_order(&self.store, id)
+        let order = table::get_order(&self.store, id)
             .await?
             .ok_or(OrderError::NotFound)?;
-        let from = order.status;
-        if !from.can_become(to) {
-            return Err(OrderError::InvalidTransition { from, to });
-        }
-        order.status = to;
-        order.history.push(StatusChange {
+        self.apply_move(
+            order,
             to,
-            at: Timestamp::now(),
-            actor: Actor::Staff(staff.id.clone()),
-            reason: reason.to_owned(),
-        });
-        let put = Put::builder()
-            .table_name(self.store.tables.orders())
-            .set_item(Some(table::to_item(&order)?))
-            .condition_expression("#status = :from")
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":from", s(from.as_str()))
-            .build()
-            .map_err(StoreError::from)?;
-        let items = vec![
-            TransactWriteItem::builder().put(put).build(),
-            self.status_audit(staff, &order, from, reason)?,
-        ];
-        match self.store.transact(items).await {
-            Ok(()) => Ok(order),
-            Err(e) if e.condition_failed(0) => {
-                let now = table::get_order(&self.store, id)
-                    .await?
-                    .ok_or(OrderError::NotFound)?;
-                Err(OrderError::InvalidTransition {
-                    from: now.status,
-                    to,
-                })
-            }
-            Err(e) => Err(StoreError::from(e).into()),
-        }
+            Actor::Staff(staff.id().clone()),
+            reason,
+            Some(staff),
+        )
+        .await
     }
 
     /// The audit entry of a staff member's status move, for the move's transaction.
@@ -408,113 +365,96 @@ impl OrderService {
         AuditLog::new(self.store.clone()).put(&entry)
     }
 
-    /// Cancels an order and returns its stock, in one transaction that only succeeds while
-    /// the order is still in the status it was read in: of many concurrent cancels, one
-    /// returns the stock. A customer may cancel only their own pending orders.
+    /// Cancels one of the customer's own orders and returns its stock, while the status
+    /// machine lets a customer cancel it. Another customer's order does not exist for them.
     #[tracing::instrument(name = "orders.cancel", skip_all, fields(order = id.as_str()))]
-    pub async fn cancel(
+    pub async fn cancel_for_customer(
         &self,
+        customer: &Customer,
         id: &OrderId,
-        actor: Actor,
         reason: &str,
     ) -> Result<Order, OrderError> {
-        self.cancel_recorded(id, actor, reason, None).await
+        let order = self.get_for_customer(customer.id(), id).await?;
+        let actor = Actor::Customer(customer.id().clone());
+        self.apply_move(order, OrderStatus::Cancelled, actor, reason, None)
+            .await
     }
 
-    /// [`OrderService::cancel`], recorded in the audit log when `staff` cancels.
-    async fn cancel_recorded(
+    /// Moves `order` to `to` if the status machine lets this actor do it, in one transaction
+    /// conditional on the status it was read in: of many concurrent moves, one wins, and a
+    /// cancel returns the stock exactly once. `staff` moves are audited in the same write.
+    async fn apply_move(
         &self,
-        id: &OrderId,
+        mut order: Order,
+        to: OrderStatus,
         actor: Actor,
         reason: &str,
         staff: Option<&Staff>,
     ) -> Result<Order, OrderError> {
-        let mut order = table::get_order(&self.store, id)
-            .await?
-            .ok_or(OrderError::NotFound)?;
-        if let Actor::Customer(customer) = &actor {
-            if &order.customer != customer {
-                return Err(OrderError::NotFound);
-            }
-            if order.status != OrderStatus::Pending {
-                return Err(OrderError::InvalidTransition {
-                    from: order.status,
-                    to: OrderStatus::Cancelled,
-                });
-            }
-        }
         let from = order.status;
-        if !from.can_become(OrderStatus::Cancelled) {
-            return Err(OrderError::InvalidTransition {
-                from,
-                to: OrderStatus::Cancelled,
-            });
+        let mover = match actor {
+            Actor::Customer(_) => Mover::Customer,
+            Actor::Staff(_) | Actor::System => Mover::Staff,
+        };
+        if !from.allows(to, mover) {
+            return Err(OrderError::InvalidTransition { from, to });
         }
-        order.status = OrderStatus::Cancelled;
+        order.status = to;
         order.history.push(StatusChange {
-            to: OrderStatus::Cancelled,
+            to,
             at: Timestamp::now(),
             actor,
             reason: reason.to_owned(),
         });
-        let products = self.store.tables.products();
-        let orders = self.store.tables.orders();
-        let mut items = vec![TransactWriteItem::builder()
-            .put(
-                Put::builder()
-                    .table_name(&orders)
-                    .set_item(Some(table::to_item(&order)?))
-                    .condition_expression("#status = :from")
-                    .expression_attribute_names("#status", "status")
-                    .expression_attribute_values(":from", s(from.as_str()))
-                    .build()
-                    .map_err(StoreError::from)?,
-            )
-            .build()];
-        for line in &order.lines {
-            items.push(return_stock_item(
-                &products,
-                &line.product_id,
-                line.quantity.get(),
-            )?);
-        }
-        items.push(bump_version_item(&products)?);
-        items.push(sales::counter_item(&orders, &order, -1)?);
-        if let Some(staff) = staff {
-            items.push(self.status_audit(staff, &order, from, reason)?);
-        }
-        for attempt in 0..CONFLICT_RETRIES {
-            let result = self
-                .store
-                .client
-                .transact_write_items()
-                .set_transact_items(Some(items.clone()))
-                .send()
-                .await;
-            let error = match result {
-                Ok(_) => return Ok(order),
-                Err(e) => e,
-            };
-            let codes = error
-                .as_service_error()
-                .map(crate::store::cancellation_codes)
-                .unwrap_or_default();
-            if codes.first().is_some_and(|c| c == "ConditionalCheckFailed") {
-                let now = table::get_order(&self.store, id)
+        let tx = self.move_transaction(&order, from, reason, staff)?;
+        match self.store.commit(&tx).await {
+            Ok(()) => Ok(order),
+            Err(e) if e.refused("order") => {
+                let now = table::get_order(&self.store, &order.id)
                     .await?
                     .ok_or(OrderError::NotFound)?;
-                return Err(OrderError::InvalidTransition {
+                Err(OrderError::InvalidTransition {
                     from: now.status,
-                    to: OrderStatus::Cancelled,
-                });
+                    to,
+                })
             }
-            if codes.iter().any(|c| c == "TransactionConflict") {
-                backoff(attempt).await;
-                continue;
-            }
-            return Err(StoreError::call("TransactWriteItems", error).into());
+            Err(TransactError::Contended) => Err(OrderError::Busy),
+            Err(e) => Err(StoreError::from(e).into()),
         }
-        Err(OrderError::Busy)
+    }
+
+    /// The write of a move: the order if still in `from`; for a cancel, its stock back, the
+    /// catalog version and the day's sales; the audit entry for staff.
+    fn move_transaction(
+        &self,
+        order: &Order,
+        from: OrderStatus,
+        reason: &str,
+        staff: Option<&Staff>,
+    ) -> Result<Transaction<&'static str>, StoreError> {
+        let products = self.store.tables.products();
+        let orders = self.store.tables.orders();
+        let put = Put::builder()
+            .table_name(&orders)
+            .set_item(Some(table::to_item(order)?))
+            .condition_expression("#status = :from")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":from", s(from.as_str()))
+            .build()?;
+        let mut tx =
+            Transaction::new().with("order", TransactWriteItem::builder().put(put).build());
+        if order.status == OrderStatus::Cancelled {
+            for line in &order.lines {
+                let back = return_stock_item(&products, &line.product_id, line.quantity.get())?;
+                tx.push("stock", back);
+            }
+            tx.push("version", bump_version_item(&products)?);
+            tx.push("sales", sales::counter_item(&orders, order, -1)?);
+        }
+        if let Some(staff) = staff {
+            tx.push("audit", self.status_audit(staff, order, from, reason)?);
+        }
+        Ok(tx)
     }
 }
 

@@ -71,6 +71,29 @@ impl OrderStatus {
     pub fn is_cancellable(self) -> bool {
         self.can_become(OrderStatus::Cancelled)
     }
+
+    /// Whether `by` may move an order in this status to `to`. Staff may make every move the
+    /// machine allows; a customer may only cancel, and only while nothing has been picked yet
+    /// (the order is pending).
+    pub fn allows(self, to: OrderStatus, by: Mover) -> bool {
+        match by {
+            Mover::Staff => self.can_become(to),
+            Mover::Customer => to == OrderStatus::Cancelled && self == OrderStatus::Pending,
+        }
+    }
+
+    /// Whether the order's customer may cancel it now (the order page's "Cancel").
+    pub fn customer_can_cancel(self) -> bool {
+        self.allows(OrderStatus::Cancelled, Mover::Customer)
+    }
+}
+
+/// Who asks for a status move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mover {
+    /// The order's own customer.
+    Customer,
+    Staff,
 }
 
 #[cfg(test)]
@@ -110,6 +133,26 @@ mod tests {
             .filter(|s| s.is_cancellable())
             .collect();
         assert_eq!(cancellable, [Pending, Processing]);
+    }
+
+    #[test]
+    fn a_customer_may_only_cancel_and_only_while_pending() {
+        for from in OrderStatus::ALL {
+            for to in OrderStatus::ALL {
+                let expected = from == Pending && to == Cancelled;
+                assert_eq!(
+                    from.allows(to, super::Mover::Customer),
+                    expected,
+                    "{from:?} -> {to:?}"
+                );
+                assert_eq!(from.allows(to, super::Mover::Staff), from.can_become(to));
+            }
+        }
+        assert!(Pending.customer_can_cancel());
+        assert!(
+            !Processing.customer_can_cancel(),
+            "staff may still cancel it"
+        );
     }
 
     #[test]

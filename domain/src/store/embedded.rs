@@ -27,11 +27,39 @@ pub struct EmbeddedDynamo {
     endpoint: String,
     shutdown: Option<oneshot::Sender<()>>,
     server: JoinHandle<()>,
-    sweeper: JoinHandle<()>,
+    db: dynoxide::Database,
 }
 
 /// How often expired (TTL) items are removed: dynoxide's server never does it by itself.
-const TTL_SWEEP_EVERY: Duration = Duration::from_secs(60);
+pub const TTL_SWEEP_EVERY: Duration = Duration::from_secs(60);
+
+/// The embedded store's TTL sweep, run as the `ttl-sweep` worker.
+pub struct TtlSweep {
+    db: dynoxide::Database,
+}
+
+impl TtlSweep {
+    /// Removes expired items every `every` until `stop`.
+    pub async fn run(self, every: Duration, mut stop: crate::worker::StopSignal) {
+        let mut outage = crate::worker::Outage::new("ttl-sweep");
+        let mut delay = every;
+        while stop.sleep(delay).await {
+            let db = self.db.clone();
+            let swept = tokio::task::spawn_blocking(move || db.sweep_ttl()).await;
+            delay = match swept {
+                Ok(Ok(n)) => {
+                    outage.succeeded();
+                    if n > 0 {
+                        tracing::debug!(expired = n, "swept TTL items");
+                    }
+                    every
+                }
+                Ok(Err(e)) => outage.failed(every, &EmbeddedError::Open(e.to_string())),
+                Err(e) => outage.failed(every, &e),
+            };
+        }
+    }
+}
 
 /// How long [`EmbeddedDynamo::stop`] waits for requests in flight.
 pub const STOP_GRACE: Duration = Duration::from_secs(2);
@@ -70,26 +98,19 @@ impl EmbeddedDynamo {
                 tracing::error!(error = %e, "embedded DynamoDB server stopped");
             }
         });
-        let sweeper = tokio::spawn(async move {
-            let mut tick = tokio::time::interval(TTL_SWEEP_EVERY);
-            tick.tick().await;
-            loop {
-                tick.tick().await;
-                let db = db.clone();
-                match tokio::task::spawn_blocking(move || db.sweep_ttl()).await {
-                    Ok(Ok(n)) if n > 0 => tracing::debug!(expired = n, "swept TTL items"),
-                    Ok(Ok(_)) => {}
-                    Ok(Err(e)) => tracing::warn!(error = %e, "TTL sweep failed"),
-                    Err(e) => tracing::warn!(error = %e, "TTL sweep task failed"),
-                }
-            }
-        });
         Ok(Self {
             endpoint: format!("http://{addr}"),
             shutdown: Some(shutdown),
             server,
-            sweeper,
+            db,
         })
+    }
+
+    /// The sweep that removes this database's expired items, for a worker to run.
+    pub fn ttl_sweep(&self) -> TtlSweep {
+        TtlSweep {
+            db: self.db.clone(),
+        }
     }
 
     /// The URL to point the DynamoDB client at.
@@ -103,7 +124,6 @@ impl EmbeddedDynamo {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
-        self.sweeper.abort();
         let mut server = std::mem::replace(&mut self.server, tokio::spawn(async {}));
         if tokio::time::timeout(STOP_GRACE, &mut server).await.is_err() {
             tracing::warn!("embedded DynamoDB server did not stop in time; aborting it");
@@ -117,6 +137,5 @@ impl Drop for EmbeddedDynamo {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
-        self.sweeper.abort();
     }
 }

@@ -36,3 +36,17 @@ impl StoreError {
         }
     }
 }
+
+impl crate::refusal::Explain for StoreError {
+    fn refusal(&self) -> crate::refusal::Refusal {
+        match self {
+            // A call that failed or timed out: the store is down or slow; trying again helps.
+            StoreError::Call { .. } | StoreError::NotActive { .. } => {
+                crate::refusal::Refusal::unavailable()
+            }
+            StoreError::Malformed { .. } | StoreError::Build(_) => {
+                crate::refusal::Refusal::internal()
+            }
+        }
+    }
+}

@@ -6,70 +6,15 @@ pub mod embedded;
 mod error;
 pub mod page;
 pub mod schema;
+mod transaction;
 
 pub use error::StoreError;
 pub use schema::{init_tables, TableNames};
+pub use transaction::{TransactError, Transaction, CONFLICT_RETRIES};
 
 use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_dynamodb::Client;
 use std::time::Duration;
-
-/// For a cancelled transaction, each item's cancellation code by position
-/// (`ConditionalCheckFailed`, `TransactionConflict`, `None`…); empty for any other error.
-pub fn cancellation_codes(
-    error: &aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError,
-) -> Vec<String> {
-    use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-    match error {
-        TransactWriteItemsError::TransactionCanceledException(e) => e
-            .cancellation_reasons()
-            .iter()
-            .map(|r| r.code().unwrap_or("None").to_owned())
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// Why a `TransactWriteItems` did not happen.
-#[derive(Debug)]
-pub enum TransactError {
-    /// DynamoDB cancelled it: each item's cancellation code by position.
-    Cancelled(Vec<String>),
-    Store(StoreError),
-}
-
-impl TransactError {
-    /// Whether the item at `index` failed its condition.
-    pub fn condition_failed(&self, index: usize) -> bool {
-        matches!(self, TransactError::Cancelled(codes) if codes.get(index).is_some_and(|c| c == "ConditionalCheckFailed"))
-    }
-
-    /// Whether any item failed its condition.
-    pub fn any_condition_failed(&self) -> bool {
-        matches!(self, TransactError::Cancelled(codes) if codes.iter().any(|c| c == "ConditionalCheckFailed"))
-    }
-
-    /// Whether it ran into another transaction on the same items (trying again may work).
-    pub fn conflicted(&self) -> bool {
-        matches!(self, TransactError::Cancelled(codes) if codes.iter().any(|c| c == "TransactionConflict"))
-    }
-
-    pub fn into_store_error(self) -> StoreError {
-        match self {
-            TransactError::Store(e) => e,
-            TransactError::Cancelled(codes) => StoreError::Call {
-                operation: "TransactWriteItems",
-                detail: format!("cancelled: {codes:?}"),
-            },
-        }
-    }
-}
-
-impl From<TransactError> for StoreError {
-    fn from(e: TransactError) -> Self {
-        e.into_store_error()
-    }
-}
 
 /// Where DynamoDB is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,26 +55,47 @@ impl Store {
         Ok(out.item)
     }
 
-    /// Writes `items` all or nothing.
-    pub async fn transact(
+    /// The items with these `pk`s (at most 100), by `pk`; missing ones are simply absent.
+    pub async fn batch_get(
         &self,
-        items: Vec<aws_sdk_dynamodb::types::TransactWriteItem>,
-    ) -> Result<(), TransactError> {
-        match self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .send()
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) => match e.as_service_error().map(cancellation_codes) {
-                Some(codes) if !codes.is_empty() => Err(TransactError::Cancelled(codes)),
-                _ => Err(TransactError::Store(StoreError::call(
-                    "TransactWriteItems",
-                    e,
-                ))),
-            },
+        table: &str,
+        pks: &[String],
+    ) -> Result<std::collections::HashMap<String, attr::Item>, StoreError> {
+        use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
+        let mut found = std::collections::HashMap::new();
+        if pks.is_empty() {
+            return Ok(found);
+        }
+        let mut keys = KeysAndAttributes::builder()
+            .set_keys(Some(
+                pks.iter()
+                    .map(|pk| attr::Item::from([("pk".to_owned(), attr::s(pk))]))
+                    .collect(),
+            ))
+            .consistent_read(true)
+            .build()?;
+        loop {
+            let out = self
+                .client
+                .batch_get_item()
+                .request_items(table, keys)
+                .send()
+                .await
+                .map_err(|e| StoreError::call("BatchGetItem", e))?;
+            for item in out
+                .responses
+                .unwrap_or_default()
+                .remove(table)
+                .unwrap_or_default()
+            {
+                if let Some(AttributeValue::S(pk)) = item.get("pk") {
+                    found.insert(pk.clone(), item);
+                }
+            }
+            match out.unprocessed_keys.unwrap_or_default().remove(table) {
+                Some(rest) if !rest.keys().is_empty() => keys = rest,
+                _ => return Ok(found),
+            }
         }
     }
 

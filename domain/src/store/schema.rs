@@ -50,6 +50,11 @@ impl TableNames {
     pub fn audit(&self) -> String {
         format!("{}audit", self.prefix)
     }
+
+    /// Background jobs' state: catalog imports and their reports (later, stream checkpoints).
+    pub fn jobs(&self) -> String {
+        format!("{}jobs", self.prefix)
+    }
 }
 
 /// The products table's secondary indexes.
@@ -190,6 +195,12 @@ fn specs(names: &TableNames) -> Vec<TableSpec> {
                 },
             ],
             ttl: false,
+        },
+        TableSpec {
+            name: names.jobs(),
+            hash: "pk",
+            indexes: Vec::new(),
+            ttl: true,
         },
     ]
 }

@@ -20,6 +20,8 @@ pub struct TestApp {
     pub router: Router,
     pub services: Services,
     pub db: Option<EmbeddedDynamo>,
+    /// The serving process's workers (catalog refresher, imports), as start-up runs them.
+    pub workers: Option<domain::worker::Workers>,
     _site: tempdir::TempSite,
 }
 
@@ -72,8 +74,35 @@ impl TestApp {
             "127.0.0.1:3000".parse().unwrap(),
             "https://shop.example",
         );
+        Self::with_site(services, db, site, site_dir)
+    }
+
+    /// The app with `limits` instead of the default request limits.
+    pub async fn with_limits(limits: server::limits::HttpLimits) -> Self {
+        let app = Self::spawn().await;
+        let site = Site {
+            limits,
+            ..Site::at(
+                &app._site.0,
+                "127.0.0.1:3000".parse().unwrap(),
+                "https://shop.example",
+            )
+        };
+        Self {
+            router: router::build(app.services.clone(), site),
+            ..app
+        }
+    }
+
+    fn with_site(
+        services: Services,
+        db: EmbeddedDynamo,
+        site: Site,
+        site_dir: tempdir::TempSite,
+    ) -> Self {
         Self {
             router: router::build(services.clone(), site),
+            workers: Some(server::startup::start_workers(&services, None)),
             services,
             db: Some(db),
             _site: site_dir,
@@ -137,13 +166,31 @@ pub fn plain_form_post(path: &str, from_page: &str, body: &str) -> Request<Body>
 
 /// The same post as an island sends it with JavaScript: it accepts JSON.
 pub fn island_form_post(path: &str, body: &str) -> Request<Body> {
-    Request::post(path)
+    island_call(path, body, None)
+}
+
+/// An island's call to a server function, as the visitor with `cookie` (if any).
+pub fn island_call(path: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut request = Request::post(path)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ACCEPT, "application/json")
         .header(header::HOST, "shop.example")
-        .header(header::ORIGIN, ORIGIN)
-        .body(Body::from(body.to_owned()))
-        .unwrap()
+        .header(header::ORIGIN, ORIGIN);
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    request.body(Body::from(body.to_owned())).unwrap()
+}
+
+/// A browser's visit to `path`, as the visitor with `cookie` (if any).
+pub fn visit(path: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut request = Request::get(path)
+        .header(header::HOST, "shop.example")
+        .header(header::ACCEPT, "text/html");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    request.body(Body::empty()).unwrap()
 }
 
 /// A signed-in session of a fresh account with `role`, as its cookie header value.
@@ -197,4 +244,25 @@ pub fn multipart_post(
         request = request.header(axum::http::header::COOKIE, cookie);
     }
     request.body(Body::from(body)).unwrap()
+}
+
+/// The admin capability of a stored admin account, to make changes as the console would.
+pub async fn admin(app: &TestApp) -> domain::identity::Admin {
+    let form = domain::identity::SignUp::parse(
+        "Test Admin",
+        "admin@cloudmart.test",
+        "admin test password",
+    )
+    .unwrap();
+    let identity = &app.services.identity;
+    let (account, _) = identity
+        .ensure_account(form, domain::identity::Role::Admin)
+        .await
+        .unwrap();
+    identity
+        .principal_of(&account.id)
+        .await
+        .unwrap()
+        .admin()
+        .expect("an admin account gives the admin capability")
 }

@@ -1,0 +1,48 @@
+//! Capabilities for the domain's integration tests, made the only way the shop makes them:
+//! an account stored with a role, read back as a principal by the identity service.
+
+#![allow(dead_code)]
+
+use domain::identity::{Admin, Customer, IdentityService, Principal, Role, SignUp, Staff};
+use domain::store::Store;
+
+/// The principal of a stored account with `email` and `role` (created, or given that role).
+pub async fn principal(store: &Store, email: &str, role: Role) -> Principal {
+    let identity = IdentityService::new(store.clone());
+    let form = SignUp::parse("Test Person", email, "a long enough password").unwrap();
+    let (account, _) = identity.ensure_account(form, role).await.unwrap();
+    identity.principal_of(&account.id).await.unwrap()
+}
+
+pub async fn admin(store: &Store, email: &str) -> Admin {
+    principal(store, email, Role::Admin)
+        .await
+        .admin()
+        .expect("an admin account gives the admin capability")
+}
+
+pub async fn staff(store: &Store, email: &str) -> Staff {
+    principal(store, email, Role::Support)
+        .await
+        .staff()
+        .expect("a support account gives the staff capability")
+}
+
+/// A new customer account with a unique email.
+pub async fn customer(store: &Store) -> Customer {
+    let email = format!("shopper-{}@cloudmart.test", uuid_like());
+    principal(store, &email, Role::Customer)
+        .await
+        .customer()
+        .expect("a signed-in account acts as a customer")
+}
+
+fn uuid_like() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    format!(
+        "{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    )
+}
