@@ -1,6 +1,10 @@
 //! The CloudMart server: start-up, the axum router (Leptos pages, sitemap, health, static
 //! files), and the page cache. `main.rs` is only the command line around it.
 
+// The caller extractor's future nests the identity service's deeper than the default limit
+// lets rustc (and clippy) compute its layout.
+#![recursion_limit = "256"]
+
 mod admin_http;
 mod caller;
 pub mod config;

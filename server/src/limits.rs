@@ -157,9 +157,12 @@ impl HttpLimits {
     }
 }
 
+/// Whether a request path is one particular upload endpoint.
+pub type PathMatcher = fn(&str) -> bool;
+
 /// Paths whose bodies are uploads, with the largest body each takes.
 #[derive(Debug, Clone, Default)]
-pub struct UploadLimits(pub Vec<(fn(&str) -> bool, usize)>);
+pub struct UploadLimits(pub Vec<(PathMatcher, usize)>);
 
 /// The limits as the middleware uses them.
 #[derive(Debug, Clone)]

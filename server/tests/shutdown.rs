@@ -200,7 +200,7 @@ async fn stocked_products(port: u16) -> Vec<String> {
             product["id"].as_str().unwrap().to_owned(),
         ));
     }
-    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.sort_by_key(|p| std::cmp::Reverse(p.0));
     found
         .into_iter()
         .filter(|(stock, _)| *stock > 0)

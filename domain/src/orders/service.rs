@@ -64,7 +64,7 @@ enum PlaceItem {
 /// What one try at writing an order came to.
 enum Written {
     /// This order, or the one a concurrent submission of the same key placed.
-    Placed(Order),
+    Placed(Box<Order>),
     /// The cart changed or the number was taken: price the cart again.
     TryAgain,
 }
@@ -134,7 +134,7 @@ impl OrderService {
             }
             let order = self.new_order(&checkout, &cart).await?;
             match self.write_order(&checkout, &owner, &cart, &order).await? {
-                Written::Placed(placed) => return Ok(placed),
+                Written::Placed(placed) => return Ok(*placed),
                 Written::TryAgain => continue,
             }
         }
@@ -228,7 +228,7 @@ impl OrderService {
     ) -> Result<Written, OrderError> {
         let tx = self.order_transaction(checkout, owner, cart, order)?;
         let refused = match self.store.commit(&tx).await {
-            Ok(()) => return Ok(Written::Placed(order.clone())),
+            Ok(()) => return Ok(Written::Placed(Box::new(order.clone()))),
             Err(TransactError::Refused(items)) => items,
             Err(TransactError::Contended) => return Err(OrderError::Busy),
             Err(TransactError::Store(e)) => return Err(e.into()),
@@ -236,7 +236,7 @@ impl OrderService {
         if refused.contains(&PlaceItem::IdempotencyKey) {
             // The same key won elsewhere: that order is the answer.
             return match self.order_for_key(checkout).await? {
-                Some(existing) => Ok(Written::Placed(existing)),
+                Some(existing) => Ok(Written::Placed(Box::new(existing))),
                 None => Err(OrderError::Busy),
             };
         }
