@@ -57,13 +57,30 @@ fn Header() -> impl IntoView {
                         "Search"
                     </button>
                 </form>
-                <nav aria-label="Account" class="ml-auto flex items-center gap-4 sm:ml-0">
-                    <crate::identity::AccountMenu />
-                    <crate::cart::CartLink />
-                </nav>
+                <AccountNav />
             </div>
             <CategoryMenu />
         </header>
+    }
+}
+
+/// The account links and the cart count: the page's personal slot (see `personal`).
+#[component]
+fn AccountNav() -> impl IntoView {
+    let parts = Resource::new(|| (), |_| crate::personal::personal_parts());
+    let nav = |parts: crate::personal::Personal| {
+        view! {
+            <nav
+                aria-label="Account"
+                class="ml-auto flex items-center gap-4 sm:ml-0"
+                inner_html=crate::personal::slot(&parts)
+            />
+        }
+    };
+    view! {
+        <Suspense fallback=move || nav(Default::default())>
+            {move || Suspend::new(async move { nav(parts.await.unwrap_or_default()) })}
+        </Suspense>
     }
 }
 

@@ -18,6 +18,7 @@ pub mod identity;
 mod layout;
 mod not_found;
 pub mod orders;
+pub mod personal;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};

@@ -1,10 +1,16 @@
-//! The rendered-page cache for anonymous shoppers.
+//! The rendered-page cache, for every shopper.
 //!
 //! Catalog pages (`/` with its query, `/products/{slug}`) are the same for every visitor
-//! without a session or cart, so their HTML is kept in memory and served without rendering.
+//! except the header's personal slot (account links, cart count: `app::personal`). Each is
+//! rendered once, as for a visitor without cookies, kept in memory and served without
+//! rendering: as it is to anonymous visitors, and with the slot filled in per request for a
+//! shopper with a session or cart cookie. Filling the slot resolves the caller through the
+//! session cache and counts the cart through the cart-count cache, so a hit costs no DynamoDB
+//! call in the common case.
+//!
 //! Each page is tagged with the catalog snapshot generation it was rendered from; a page from
 //! an older generation is never served, and the whole cache is dropped when the generation
-//! moves. A request carrying a session or cart cookie always renders fresh.
+//! moves.
 //!
 //! The key is the exact path and query: whatever was rendered for a URL is only ever served
 //! for that same URL. The number of pages and their size are bounded.
@@ -17,6 +23,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use bytes::Bytes;
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::RwLock;
 
 const MAX_PAGES: usize = 2048;
@@ -43,11 +50,60 @@ struct Page {
     body: Bytes,
     /// The same body gzipped once when cached, for clients that accept it.
     gzip: Bytes,
+    /// Where the personal slot is in `body`, markers included.
+    slot: Option<Range<usize>>,
+}
+
+impl Page {
+    fn new(content_type: HeaderValue, policy: HeaderValue, body: Bytes) -> Self {
+        Self {
+            content_type,
+            policy,
+            gzip: gzip(&body),
+            slot: slot_in(&body),
+            body,
+        }
+    }
+
+    /// The page as `personal` sees it: the same bytes with its own slot.
+    fn personal(&self, personal: &app::personal::Personal) -> Option<Self> {
+        let slot = self.slot.clone()?;
+        let own = app::personal::slot(personal);
+        let mut body = Vec::with_capacity(self.body.len() - slot.len() + own.len());
+        body.extend_from_slice(&self.body[..slot.start]);
+        body.extend_from_slice(own.as_bytes());
+        body.extend_from_slice(&self.body[slot.end..]);
+        Some(Self {
+            content_type: self.content_type.clone(),
+            policy: self.policy.clone(),
+            body: Bytes::from(body),
+            gzip: Bytes::new(),
+            slot: None,
+        })
+    }
+}
+
+/// The byte range of the first personal slot in a page.
+fn slot_in(body: &[u8]) -> Option<Range<usize>> {
+    use app::personal::{SLOT_END, SLOT_START};
+    let find = |needle: &str, from: usize| {
+        body.get(from..)?
+            .windows(needle.len())
+            .position(|w| w == needle.as_bytes())
+            .map(|i| from + i)
+    };
+    let start = find(SLOT_START, 0)?;
+    let end = find(SLOT_END, start)? + SLOT_END.len();
+    Some(start..end)
 }
 
 fn gzip(body: &[u8]) -> Bytes {
+    compress(body, flate2::Compression::default())
+}
+
+fn compress(body: &[u8], level: flate2::Compression) -> Bytes {
     use std::io::Write;
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 4), level);
     match encoder.write_all(body).and_then(|()| encoder.finish()) {
         Ok(compressed) => Bytes::from(compressed),
         Err(_) => Bytes::new(),
@@ -92,7 +148,7 @@ impl PageCache {
 
 /// The cache key for a request that may be served from the cache, or `None`.
 fn cache_key(request: &Request) -> Option<String> {
-    if request.method() != Method::GET || has_personal_cookie(request) {
+    if request.method() != Method::GET {
         return None;
     }
     let path = request.uri().path();
@@ -108,12 +164,6 @@ fn cache_key(request: &Request) -> Option<String> {
         .is_some_and(|slug| !slug.is_empty() && !slug.contains('/'))
         && query.is_empty();
     (listing || product).then(|| format!("{path}?{query}"))
-}
-
-/// Whether the request carries credentials (a session or a guest cart), read by the same
-/// code that resolves the caller, so a renamed cookie can never make a personal page shared.
-fn has_personal_cookie(request: &Request) -> bool {
-    !crate::caller::credentials(request.headers()).is_empty()
 }
 
 fn is_html(response: &Response) -> bool {
@@ -135,8 +185,18 @@ fn no_store(mut response: Response) -> Response {
 }
 
 fn page_response(page: Page, outcome: &'static str, gzipped: bool, https: bool) -> Response {
-    let gzipped = gzipped && !page.gzip.is_empty();
-    let mut response = Response::new(Body::from(if gzipped { page.gzip } else { page.body }));
+    let (body, gzipped) = if !gzipped {
+        (page.body, false)
+    } else if !page.gzip.is_empty() {
+        (page.gzip, true)
+    } else {
+        // A personal page is compressed for its one answer, quickly rather than tightly.
+        match compress(&page.body, flate2::Compression::fast()) {
+            c if c.is_empty() => (page.body, false),
+            c => (c, true),
+        }
+    };
+    let mut response = Response::new(Body::from(body));
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, page.content_type);
     crate::security_headers::apply(headers, page.policy, https);
@@ -150,48 +210,86 @@ fn page_response(page: Page, outcome: &'static str, gzipped: bool, https: bool) 
 }
 
 /// The outermost layer: a hit is answered before routing or any other middleware runs.
-pub async fn serve_cached(
-    State(state): State<AppState>,
-    mut request: Request,
-    next: Next,
-) -> Response {
+pub async fn serve_cached(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let Some(key) = cache_key(&request) else {
         return no_store(next.run(request).await);
     };
+    let credentials = crate::caller::credentials(request.headers());
+    if credentials.is_empty() {
+        return shared_page(&state, key, request, next).await;
+    }
+    // Read by the same code that resolves every caller, so no cookie is ever overlooked.
+    let lazy = domain::caller::LazyCaller::new(state.services.identity.clone(), credentials);
+    let Ok(caller) = lazy.get().await else {
+        // The session store did not answer: the page itself says so.
+        return no_store(next.run(request).await);
+    };
+    let personal = app::personal::of(&caller, &state.services).await;
     let gzipped = accepts_gzip(&request);
+    let https = state.public_url.starts_with("https://");
+    let (parts, body) = request.into_parts();
+    // The shared page is rendered as for a visitor without cookies.
+    let mut shared = Request::from_parts(parts.clone(), Body::empty());
+    shared.headers_mut().remove(header::COOKIE);
+    let (page, outcome) = match cached_or_rendered(&state, key, shared, next.clone()).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    match page.personal(&personal) {
+        Some(own) => page_response(own, outcome, gzipped, https),
+        // A page without a slot cannot be personalised: render it for this shopper.
+        None => no_store(next.run(Request::from_parts(parts, body)).await),
+    }
+}
+
+/// An anonymous visitor's page: the shared page as it is.
+async fn shared_page(state: &AppState, key: String, request: Request, next: Next) -> Response {
+    let gzipped = accepts_gzip(&request);
+    let https = state.public_url.starts_with("https://");
+    match cached_or_rendered(state, key, request, next).await {
+        Ok((page, outcome)) => page_response(page, outcome, gzipped, https),
+        Err(response) => response,
+    }
+}
+
+/// The shared page for `key` from the cache, or rendered from `request` (which carries no
+/// credentials) and cached. `Err` is the response to send instead, when the render gave
+/// something that is not a cacheable page.
+async fn cached_or_rendered(
+    state: &AppState,
+    key: String,
+    mut request: Request,
+    next: Next,
+) -> Result<(Page, &'static str), Response> {
     // Read before rendering: a page is never tagged newer than the data it shows.
     let generation = state.services.catalog.generation();
-    let https = state.public_url.starts_with("https://");
     if let Some(page) = state.page_cache.get(&key, generation) {
-        return page_response(page, "hit", gzipped, https);
+        return Ok((page, "hit"));
     }
     // Render uncompressed: the cache keeps the plain page and its gzip twin.
     request.headers_mut().remove(header::ACCEPT_ENCODING);
     let response = next.run(request).await;
-    if response.status() != StatusCode::OK || !is_html(&response) {
-        return no_store(response);
+    let cookie_set = response.headers().contains_key(header::SET_COOKIE);
+    if response.status() != StatusCode::OK || !is_html(&response) || cookie_set {
+        return Err(no_store(response));
     }
     let (parts, body) = response.into_parts();
     let Some(content_type) = parts.headers.get(header::CONTENT_TYPE).cloned() else {
-        return no_store(Response::from_parts(parts, Body::empty()));
+        return Err(no_store(Response::from_parts(parts, Body::empty())));
     };
     let policy = parts.headers.get(header::CONTENT_SECURITY_POLICY).cloned();
     match axum::body::to_bytes(body, MAX_PAGE_BYTES).await {
         Ok(bytes) => {
-            let page = Page {
-                content_type,
-                policy: policy.unwrap_or_else(|| crate::security_headers::policy_for(&bytes)),
-                gzip: gzip(&bytes),
-                body: bytes,
-            };
+            let policy = policy.unwrap_or_else(|| crate::security_headers::policy_for(&bytes));
+            let page = Page::new(content_type, policy, bytes);
             state.page_cache.put(key, generation, page.clone());
-            page_response(page, "miss", gzipped, https)
+            Ok((page, "miss"))
         }
         Err(e) => {
             tracing::error!(error = ?e, "rendering a page failed");
             let mut failed = Response::new(Body::from("The page could not be rendered."));
             *failed.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
-            failed
+            Err(failed)
         }
     }
 }
@@ -222,13 +320,53 @@ mod tests {
     }
 
     #[test]
-    fn a_session_or_cart_cookie_makes_the_page_personal() {
+    fn a_session_or_cart_cookie_shares_the_page_of_its_url() {
         use domain::identity::{CART_COOKIE, SESSION_COOKIE};
         let session = format!("theme=dark; {SESSION_COOKIE}={}", "ab".repeat(32));
         let cart = format!("{CART_COOKIE}={}", "c".repeat(32));
-        assert!(cache_key(&request("/", Some(&session))).is_none());
-        assert!(cache_key(&request("/", Some(&cart))).is_none());
-        assert!(cache_key(&request("/", Some("theme=dark"))).is_some());
+        assert_eq!(
+            cache_key(&request("/", Some(&session))).as_deref(),
+            Some("/?")
+        );
+        assert_eq!(cache_key(&request("/", Some(&cart))).as_deref(), Some("/?"));
+    }
+
+    #[test]
+    fn a_personal_page_is_the_shared_page_with_its_own_slot() {
+        use app::personal::{slot, Personal};
+        let shared = format!(
+            "<header>{}</header><main>tent</main>",
+            slot(&Personal::default())
+        );
+        let page = Page::new(
+            HeaderValue::from_static("text/html"),
+            crate::security_headers::policy_without_scripts(),
+            Bytes::from(shared.clone()),
+        );
+        let mine = Personal {
+            account: None,
+            cart_count: 2,
+        };
+        let own = page.personal(&mine).expect("the page has a slot");
+        assert_eq!(
+            std::str::from_utf8(&own.body).unwrap(),
+            format!("<header>{}</header><main>tent</main>", slot(&mine))
+        );
+        assert_eq!(
+            page.body,
+            Bytes::from(shared),
+            "the shared page is untouched"
+        );
+    }
+
+    #[test]
+    fn a_page_without_a_slot_is_not_personalised() {
+        let page = Page::new(
+            HeaderValue::from_static("text/html"),
+            crate::security_headers::policy_without_scripts(),
+            Bytes::from_static(b"<main>no slot</main>"),
+        );
+        assert!(page.personal(&Default::default()).is_none());
     }
 
     #[test]
@@ -243,12 +381,11 @@ mod tests {
     #[test]
     fn a_page_from_an_older_generation_is_never_served() {
         let cache = PageCache::default();
-        let page = Page {
-            content_type: HeaderValue::from_static("text/html"),
-            policy: crate::security_headers::policy_without_scripts(),
-            body: Bytes::from_static(b"old"),
-            gzip: gzip(b"old"),
-        };
+        let page = Page::new(
+            HeaderValue::from_static("text/html"),
+            crate::security_headers::policy_without_scripts(),
+            Bytes::from_static(b"old"),
+        );
         cache.put("/?".into(), 1, page.clone());
         assert!(cache.get("/?", 1).is_some());
         assert!(cache.get("/?", 2).is_none());

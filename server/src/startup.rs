@@ -74,6 +74,10 @@ pub fn start_workers(services: &Services, embedded: Option<&EmbeddedDynamo>) -> 
     workers.spawn("catalog-refresher", |stop| {
         catalog.keep_fresh(CATALOG_POLL, stop)
     });
+    let identity = services.identity.clone();
+    workers.spawn("session-revocations", |stop| {
+        identity.keep_sessions_fresh(domain::identity::session_cache::REVOCATION_POLL, stop)
+    });
     let (imports, catalog) = (services.imports.clone(), services.catalog.clone());
     workers.spawn("catalog-imports", |stop| imports.run(catalog, stop));
     if let Some(db) = embedded {

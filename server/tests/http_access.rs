@@ -13,10 +13,9 @@ use app::admin::{
 };
 use app::cart::server_fns::{AddToCart, GetCart, RemoveCartLine, UpdateCartLine};
 use app::catalog::server_fns::{GetCatalogPage, GetProductPage};
-use app::identity::server_fns::{
-    ChangePassword, CurrentAccount, MyProfile, SaveProfile, SignIn, SignOut, SignUp,
-};
+use app::identity::server_fns::{ChangePassword, MyProfile, SaveProfile, SignIn, SignOut, SignUp};
 use app::orders::server_fns::{CancelMyOrder, GetCheckout, MyOrder, MyOrders, PlaceOrder};
+use app::personal::PersonalParts;
 use axum::http::StatusCode;
 use domain::identity::Role;
 use leptos::server_fn::ServerFn;
@@ -50,7 +49,7 @@ fn server_fns() -> Vec<(&'static str, String, Access)> {
             "slug=summit-2-person-tent".into(),
             Public,
         ),
-        (CurrentAccount::PATH, String::new(), Public),
+        (PersonalParts::PATH, String::new(), Public),
         (
             SignUp::PATH,
             "name=Access&email=access-sign-up%40access.test&password=long+enough+pass".into(),

@@ -3,5 +3,5 @@
 mod pages;
 pub mod server_fns;
 
-pub use pages::{AddToCart, CartLink, CartPage};
+pub use pages::{AddToCart, CartPage};
 pub use server_fns::{get_cart, AddToCart as AddToCartAction};

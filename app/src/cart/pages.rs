@@ -31,27 +31,6 @@ pub fn AddToCart(product_id: String, max: u32) -> impl IntoView {
     }
 }
 
-/// "Cart (3 items)", counted on the server for every page.
-#[component]
-pub fn CartLink() -> impl IntoView {
-    let cart = Resource::new(|| (), |_| get_cart());
-    let label = move |count: u32| match count {
-        0 => "Cart".to_owned(),
-        1 => "Cart (1 item)".to_owned(),
-        n => format!("Cart ({n} items)"),
-    };
-    view! {
-        <Suspense fallback=|| view! { <a href="/cart" class="font-medium text-slate-700">"Cart"</a> }>
-            {move || Suspend::new(async move {
-                let count = cart.await.map(|c| c.count).unwrap_or(0);
-                view! {
-                    <a href="/cart" class="font-medium text-slate-700 hover:text-indigo-700">{label(count)}</a>
-                }
-            })}
-        </Suspense>
-    }
-}
-
 /// `/cart`. Its forms are plain posts that come back to this page, with or without
 /// JavaScript, so the lines, totals and header count are always rendered together.
 #[component]

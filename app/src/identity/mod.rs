@@ -4,8 +4,8 @@ mod pages;
 mod profile;
 pub mod server_fns;
 
-pub use pages::{AccountMenu, SignInPage, SignUpPage};
+pub use pages::{SignInPage, SignUpPage};
 pub use profile::ProfilePage;
 #[cfg(feature = "ssr")]
 pub(crate) use server_fns::web;
-pub use server_fns::{current_account, ChangePassword, SaveProfile, SignIn, SignOut, SignUp};
+pub use server_fns::{ChangePassword, SaveProfile, SignIn, SignOut, SignUp};

@@ -1,6 +1,6 @@
 //! `/account/sign-in`, `/account/sign-up`, and the header's account menu.
 
-use super::server_fns::{current_account, SignIn, SignOut, SignUp};
+use super::server_fns::{SignIn, SignUp};
 use crate::forms::{field_error, form_message, provide_url_error, Field, SubmitButton};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -78,36 +78,5 @@ fn SignUpForm() -> impl IntoView {
                 <SubmitButton pending=action.pending() idle="Create account" busy="Creating your account…" />
             </div>
         </ActionForm>
-    }
-}
-
-/// "Sign in" for visitors; the name and a sign-out button for signed-in shoppers.
-#[component]
-pub fn AccountMenu() -> impl IntoView {
-    let sign_out = ServerAction::<SignOut>::new();
-    let account = Resource::new(|| (), |_| current_account());
-    view! {
-        <Transition fallback=|| view! { <a href="/account/sign-in" class="font-medium text-slate-700">"Sign in"</a> }>
-            {move || Suspend::new(async move {
-                match account.await {
-                    Ok(Some(account)) => view! {
-                        <a href="/account/profile" class="hidden text-slate-700 hover:text-indigo-700 sm:inline">
-                            {format!("Hi, {}", account.name.as_str())}<span class="sr-only">" (your profile)"</span>
-                        </a>
-                        <a href="/account/profile" class="font-medium text-slate-700 hover:text-indigo-700 sm:hidden">"Profile"</a>
-                        {(account.role == domain::identity::Role::Admin).then(|| view! {
-                            <a href="/admin" class="font-medium text-slate-700 hover:text-indigo-700">"Admin"</a>
-                        })}
-                        <a href="/account/orders" class="font-medium text-slate-700 hover:text-indigo-700">"My orders"</a>
-                        <ActionForm action=sign_out>
-                            <button type="submit" class="font-medium text-slate-700 hover:text-indigo-700">"Sign out"</button>
-                        </ActionForm>
-                    }.into_any(),
-                    _ => view! {
-                        <a href="/account/sign-in" class="font-medium text-slate-700 hover:text-indigo-700">"Sign in"</a>
-                    }.into_any(),
-                }
-            })}
-        </Transition>
     }
 }

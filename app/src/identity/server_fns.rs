@@ -2,7 +2,7 @@
 //! call, set or clear the cookie, and redirect.
 
 use crate::forms::FormError;
-use domain::identity::{Account, ProfileFields};
+use domain::identity::ProfileFields;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -79,12 +79,6 @@ pub(crate) mod web {
     pub fn clear_session_cookie() {
         set_cookie(SESSION_COOKIE, "", 0);
     }
-}
-
-/// The signed-in account, or `None` for a visitor.
-#[server]
-pub async fn current_account() -> Result<Option<Account>, FormError> {
-    Ok(crate::caller::principal().await?.account().cloned())
 }
 
 #[server]

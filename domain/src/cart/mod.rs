@@ -2,9 +2,14 @@
 //! signed-in shopper's by their account. Prices and availability are always the catalog's
 //! current ones; the cart remembers the price it first showed, to flag changes.
 
+#[cfg(feature = "ssr")]
+mod counts;
 mod quote;
 #[cfg(feature = "ssr")]
 mod service;
+
+#[cfg(feature = "ssr")]
+pub use counts::COUNT_FRESH_FOR;
 
 pub use quote::{quote, StoredLine};
 

@@ -4,6 +4,7 @@
 //! conflict, so concurrent changes never lose one another, and checkout can clear exactly the
 //! cart it priced.
 
+use super::counts::CartCounts;
 use super::quote::{quote, StoredLine};
 use super::CartView;
 use crate::catalog::{CatalogService, ProductId};
@@ -105,6 +106,14 @@ impl StoredCart {
         self.lines.is_empty()
     }
 
+    /// How many items the cart holds, counted as [`quote`] counts them.
+    pub fn count(&self) -> u32 {
+        self.lines()
+            .iter()
+            .map(|l| u32::from(l.quantity.get()))
+            .sum()
+    }
+
     /// The lines as [`quote`] takes them; a line that no longer parses is left out.
     pub fn lines(&self) -> Vec<StoredLine> {
         self.lines
@@ -125,6 +134,7 @@ pub struct CartService {
     store: Store,
     table: String,
     catalog: Arc<CatalogService>,
+    counts: Arc<CartCounts>,
 }
 
 impl std::fmt::Debug for CartService {
@@ -141,6 +151,7 @@ impl CartService {
             table: store.tables.carts(),
             store,
             catalog,
+            counts: Arc::default(),
         }
     }
 
@@ -226,6 +237,7 @@ impl CartService {
             let mut cart = self.load(owner).await?;
             change(&mut cart)?;
             if self.save(owner, &cart).await? {
+                self.counts.changed(&owner.key(), Some(cart.count()));
                 return Ok(());
             }
         }
@@ -334,7 +346,27 @@ impl CartService {
             .send()
             .await
             .map_err(|e| StoreError::call("DeleteItem", e))?;
+        self.emptied(guest);
         Ok(())
+    }
+
+    /// How many items the cart holds, for the header. Read from the store at most once per
+    /// [`COUNT_FRESH_FOR`](super::COUNT_FRESH_FOR) unless it changed through this replica.
+    #[tracing::instrument(name = "cart.count", skip_all)]
+    pub async fn count(&self, owner: &CartOwner) -> Result<u32, CartError> {
+        let key = owner.key();
+        if let Some(count) = self.counts.get(&key) {
+            return Ok(count);
+        }
+        let read = self.counts.begin();
+        let count = self.load(owner).await?.count();
+        self.counts.put(key, count, read);
+        Ok(count)
+    }
+
+    /// The cart was emptied by other code here (an order placed from it).
+    pub(crate) fn emptied(&self, owner: &CartOwner) {
+        self.counts.changed(&owner.key(), Some(0));
     }
 
     /// The cart priced from the current catalog, with each line's issues.

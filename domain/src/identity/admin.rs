@@ -245,6 +245,9 @@ impl IdentityService {
         if disabled {
             self.tables.delete_sessions_of(id).await?;
         }
+        // The role and the disabled flag are part of every cached session of the account.
+        self.revoke(super::session_cache::Revoked::User(id.clone()))
+            .await?;
         Ok(summary)
     }
 }

@@ -19,6 +19,8 @@ mod service;
 #[cfg(feature = "ssr")]
 mod session;
 #[cfg(feature = "ssr")]
+pub mod session_cache;
+#[cfg(feature = "ssr")]
 mod table;
 pub mod throttle;
 

@@ -1,5 +1,6 @@
 //! The identity service: the only code that creates accounts and sessions.
 
+use super::session_cache::{RevocationLog, Revoked, SessionCache};
 use super::table::{IdentityTables, StoredUser};
 use super::throttle::{self, WINDOW_SECS};
 use super::{
@@ -8,7 +9,9 @@ use super::{
 };
 use crate::store::Store;
 use crate::time::Timestamp;
+use crate::worker::{Outage, StopSignal};
 use crate::FieldError;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// How long a session lasts without signing in again.
@@ -55,12 +58,43 @@ pub struct SignIn {
 #[derive(Clone, Debug)]
 pub struct IdentityService {
     pub(super) tables: IdentityTables,
+    /// Sessions looked up recently; see `session_cache` for its staleness bound.
+    sessions: Arc<SessionCache>,
+    revocations: RevocationLog,
 }
 
 impl IdentityService {
     pub fn new(store: Store) -> Self {
         Self {
+            revocations: RevocationLog::new(store.clone()),
             tables: IdentityTables::new(store),
+            sessions: Arc::default(),
+        }
+    }
+
+    /// Ends what `revoked` names everywhere: at once on this replica, and on every other
+    /// within the session cache's bound through the revocation log.
+    pub(super) async fn revoke(&self, revoked: Revoked) -> Result<(), IdentityError> {
+        self.sessions.forget(&revoked);
+        self.revocations.record(&revoked).await?;
+        // Forget again: a lookup that began before the log was written must not linger.
+        self.sessions.forget(&revoked);
+        Ok(())
+    }
+
+    /// The `session-revocations` worker: applies other replicas' revocations to this
+    /// replica's session cache every `every`. While it cannot, cached sessions go unused.
+    pub async fn keep_sessions_fresh(self, every: Duration, mut stop: StopSignal) {
+        let mut outage = Outage::new("session-revocations");
+        let mut delay = Duration::ZERO;
+        while stop.sleep(delay).await {
+            delay = match self.sessions.poll(&self.revocations).await {
+                Ok(()) => {
+                    outage.succeeded();
+                    every
+                }
+                Err(e) => outage.failed(every, &e),
+            };
         }
     }
 
@@ -177,10 +211,11 @@ impl IdentityService {
         account: &Account,
         profile: &Profile,
     ) -> Result<(), IdentityError> {
-        Ok(self
-            .tables
+        self.tables
             .update_profile(&account.id, &account.email, profile)
-            .await?)
+            .await?;
+        // The header greets by name: every cached session of the account reads it again.
+        self.revoke(Revoked::User(account.id.clone())).await
     }
 
     /// Changes the password after checking the current one (throttled like sign-in), ends
@@ -219,6 +254,7 @@ impl IdentityService {
             )));
         }
         self.tables.delete_sessions_of(id).await?;
+        self.revoke(Revoked::User(id.clone())).await?;
         self.start_session(id).await
     }
 
@@ -233,7 +269,8 @@ impl IdentityService {
     /// Ends a session. Ending one that does not exist is not an error.
     #[tracing::instrument(name = "identity.sign_out", skip_all)]
     pub async fn sign_out(&self, token: &SessionToken) -> Result<(), IdentityError> {
-        Ok(self.tables.delete_session(token).await?)
+        self.tables.delete_session(token).await?;
+        self.revoke(Revoked::Session(token.storage_key())).await
     }
 
     /// Who is calling with `token`: anonymous for an unknown, expired or revoked session, or a
@@ -261,19 +298,35 @@ impl IdentityService {
     /// The account signed in with `token`: `None` for an unknown, expired or revoked session,
     /// or a disabled account.
     async fn account(&self, token: &SessionToken) -> Result<Option<Account>, IdentityError> {
+        let key = token.storage_key();
+        if let Some(answer) = self.sessions.get(&key) {
+            return Ok(answer);
+        }
+        let lookup = self.sessions.lookup();
         let Some(session) = self.tables.session(token).await? else {
+            // No such session, and never will be: tokens are only made by signing in.
+            let never = Timestamp(i64::MAX);
+            self.sessions.put(key, None, None, never, lookup);
             return Ok(None);
         };
         if session.expires_at <= Timestamp::now() {
             self.tables.delete_session(token).await?;
             return Ok(None);
         }
-        Ok(self
+        let account = self
             .tables
             .user(&session.user_id)
             .await?
             .filter(|u| !u.disabled)
-            .map(|u| u.account))
+            .map(|u| u.account);
+        self.sessions.put(
+            key,
+            Some(session.user_id),
+            account.clone(),
+            session.expires_at,
+            lookup,
+        );
+        Ok(account)
     }
 
     /// Creates an account with `role`, or gives an existing account that role and the new
@@ -287,6 +340,8 @@ impl IdentityService {
             let hash = password::hash(&form.password).await?;
             self.tables
                 .set_role(&existing.account.id, role, Some(&hash))
+                .await?;
+            self.revoke(Revoked::User(existing.account.id.clone()))
                 .await?;
             let account = Account {
                 role,

@@ -228,7 +228,10 @@ impl OrderService {
     ) -> Result<Written, OrderError> {
         let tx = self.order_transaction(checkout, owner, cart, order)?;
         let refused = match self.store.commit(&tx).await {
-            Ok(()) => return Ok(Written::Placed(Box::new(order.clone()))),
+            Ok(()) => {
+                self.carts.emptied(owner);
+                return Ok(Written::Placed(Box::new(order.clone())));
+            }
             Err(TransactError::Refused(items)) => items,
             Err(TransactError::Contended) => return Err(OrderError::Busy),
             Err(TransactError::Store(e)) => return Err(e.into()),

@@ -94,6 +94,25 @@ impl TestApp {
         }
     }
 
+    /// A second replica of this shop: its own services, caches and workers over the same
+    /// store, as another pod would run them.
+    pub async fn replica(&self) -> Self {
+        let services = Services::start(self.services.store.clone()).await.unwrap();
+        let site_dir = tempdir::TempSite::new();
+        let site = Site::at(
+            &PathBuf::from(&site_dir.0),
+            "127.0.0.1:3000".parse().unwrap(),
+            "https://shop.example",
+        );
+        Self {
+            router: router::build(services.clone(), site),
+            workers: Some(server::startup::start_workers(&services, None)),
+            services,
+            db: None,
+            _site: site_dir,
+        }
+    }
+
     fn with_site(
         services: Services,
         db: EmbeddedDynamo,
