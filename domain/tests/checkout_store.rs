@@ -584,3 +584,95 @@ async fn the_admin_order_filter_narrows_by_customer_and_dates_and_sorts_both_way
         .0
         .is_empty());
 }
+
+async fn catalog_version(shop: &Services) -> i64 {
+    let item = shop
+        .store
+        .get_by_pk(&shop.store.tables.products(), "M#catalog".into())
+        .await
+        .unwrap();
+    item.and_then(|i| i.get("version").and_then(|v| v.as_n().ok()?.parse().ok()))
+        .unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_hundred_concurrent_checkouts_count_exactly_in_day_shards_and_leave_the_catalog_alone()
+{
+    let (_db, shop) = shop().await;
+    let kettle = product(&shop.catalog, "Plenty Kettle", 1_000, 1_000).await;
+    let version = catalog_version(&shop).await;
+    let shop = Arc::new(shop);
+    let mut tasks = Vec::new();
+    for i in 0..200 {
+        let who = customer();
+        shop.carts
+            .add(&CartOwner::Customer(who.clone()), &kettle.id, q(1))
+            .await
+            .unwrap();
+        let shop = shop.clone();
+        tasks.push(tokio::spawn(async move {
+            shop.orders
+                .place(checkout(&who, &format!("plenty-key-{i:06}")))
+                .await
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap().expect("every checkout is placed");
+    }
+    assert_eq!(stock_of(&shop, &kettle).await, 800);
+    let today = &shop.orders.sales(1).await.unwrap()[0];
+    assert_eq!(
+        (today.orders, today.revenue_cents),
+        (200, 200 * (1_000 + 499))
+    );
+    let day = domain::time::Timestamp::now().date_utc();
+    let shards: Vec<String> = (0..domain::orders::sales::SHARDS)
+        .map(|i| format!("D#{day}#{i}"))
+        .collect();
+    let written = shop
+        .store
+        .batch_get(&shop.store.tables.orders(), &shards)
+        .await
+        .unwrap();
+    assert!(
+        written.len() > 8,
+        "the day's counts are spread ({} shards)",
+        written.len()
+    );
+    assert_eq!(
+        catalog_version(&shop).await,
+        version,
+        "sales that leave plenty in stock change no page"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sale_that_brings_a_product_near_sold_out_tells_every_replica() {
+    let (_db, shop) = shop().await;
+    let stove = product(&shop.catalog, "Few Stoves", 5_000, 12).await;
+    let version = catalog_version(&shop).await;
+    let buy = |n: i64, key: &'static str| {
+        let shop = &shop;
+        let stove = &stove;
+        async move {
+            let who = customer();
+            shop.carts
+                .add(&CartOwner::Customer(who.clone()), &stove.id, q(n))
+                .await
+                .unwrap();
+            shop.orders.place(checkout(&who, key)).await.unwrap();
+        }
+    };
+    buy(2, "few-stoves-first-1").await;
+    assert_eq!(
+        catalog_version(&shop).await,
+        version,
+        "10 left: shown as before"
+    );
+    buy(1, "few-stoves-second-2").await;
+    assert!(
+        catalog_version(&shop).await > version,
+        "9 left: fewer offered"
+    );
+    assert_eq!(stock_of(&shop, &stove).await, 9);
+}

@@ -367,3 +367,114 @@ async fn a_cached_page_is_served_gzipped_to_clients_that_accept_it() {
     assert!(plain.body.starts_with("<!DOCTYPE html>"));
     assert!(gzipped.body.starts_with('\u{1f}'), "gzip magic number");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn images_above_the_fold_load_at_once_and_the_first_one_first() {
+    let app = TestApp::spawn().await;
+    let images = |body: &str| -> Vec<String> {
+        body.match_indices("<img ")
+            .map(|(i, _)| body[i..i + body[i..].find('>').unwrap()].to_owned())
+            .filter(|tag| !tag.contains("favicon"))
+            .collect()
+    };
+    let home = images(&app.get("/").await.body);
+    assert!(home[0].contains(r#"fetchpriority="high""#) && home[0].contains(r#"loading="eager""#));
+    assert!(home[1..4]
+        .iter()
+        .all(|img| img.contains(r#"loading="eager""#)));
+    assert!(home[1..].iter().all(|img| !img.contains("fetchpriority")));
+    assert!(home[4..]
+        .iter()
+        .all(|img| img.contains(r#"loading="lazy""#)));
+
+    let product = images(&app.get("/products/aurora-wireless-headphones").await.body);
+    assert!(product[0].contains(r#"fetchpriority="high""#) && !product[0].contains("lazy"));
+    assert!(product[1..]
+        .iter()
+        .all(|img| img.contains(r#"loading="lazy""#)));
+}
+
+fn checkout_for(customer: &domain::identity::UserId, key: &str) -> domain::orders::Checkout {
+    domain::orders::Checkout {
+        customer: customer.clone(),
+        email: domain::identity::Email::parse("buyer@example.com").unwrap(),
+        address: domain::address::ShippingAddress::parse(
+            "Ada",
+            "1 Main St",
+            "",
+            "London",
+            "N1 9GU",
+            "United Kingdom",
+        )
+        .unwrap(),
+        key: domain::orders::IdempotencyKey::parse(key).unwrap(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sale_leaves_the_cached_pages_alone_until_it_sells_a_product_out() {
+    use domain::cart::CartOwner;
+    use domain::orders::Quantity;
+    let app = TestApp::spawn().await;
+    let page = "/products/nimbus-4k-streaming-stick";
+    let stick = app
+        .services
+        .catalog
+        .detail("nimbus-4k-streaming-stick")
+        .unwrap()
+        .product;
+    let headphones = app
+        .services
+        .catalog
+        .detail("aurora-wireless-headphones")
+        .unwrap()
+        .product;
+    // Settle the snapshot the demo seeding left (the refresher would reload it once).
+    app.services.catalog.reload().await.unwrap();
+    app.get(page).await;
+    app.get("/").await;
+    let buy = |id: domain::catalog::ProductId, n: i64, key: &'static str| {
+        let services = app.services.clone();
+        async move {
+            let who = domain::identity::UserId::parse(&format!(
+                "00000000-0000-4000-8000-{:012}",
+                n + key.len() as i64
+            ))
+            .unwrap();
+            services
+                .carts
+                .add(
+                    &CartOwner::Customer(who.clone()),
+                    &id,
+                    Quantity::parse(n).unwrap(),
+                )
+                .await
+                .unwrap();
+            services
+                .orders
+                .place(checkout_for(&who, key))
+                .await
+                .unwrap();
+        }
+    };
+    // Plenty left: no page changes, so the cached pages stay.
+    buy(headphones.id.clone(), 1, "sale-plenty-headphones").await;
+    tokio::time::sleep(std::time::Duration::from_millis(2_500)).await;
+    assert_eq!(app.get("/").await.header("x-page-cache"), "hit");
+    assert_eq!(app.get(page).await.header("x-page-cache"), "hit");
+
+    // The last ones: the product page says so as soon as the replica has reloaded.
+    buy(stick.id.clone(), i64::from(stick.stock), "sale-last-streaming-sticks").await;
+    let start = std::time::Instant::now();
+    loop {
+        let shown = app.get(page).await;
+        if shown.body.contains("Sold out") {
+            break;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(5),
+            "still not sold out"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}

@@ -13,7 +13,7 @@ pub fn AddToCart(product_id: String, max: u32) -> impl IntoView {
     provide_url_error();
     let action = ServerAction::<AddAction>::new();
     let value = Signal::derive(move || action.value().get());
-    let max = max.clamp(1, 10);
+    let max = max.clamp(1, domain::catalog::MOST_OFFERED_AT_ONCE);
     view! {
         <ActionForm action>
             <div class="flex flex-wrap items-end gap-3">

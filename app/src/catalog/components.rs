@@ -13,9 +13,17 @@ pub fn StockBadge(state: StockState) -> impl IntoView {
     view! { <p class=format!("text-sm font-medium {class}")>{state.label()}</p> }
 }
 
+/// How many tiles of a listing may be above the fold on a phone (two rows of two): their
+/// images load at once, the first one first; the rest wait until they are scrolled near.
+const TILES_ABOVE_THE_FOLD: usize = 4;
+/// The first position of tiles that start below the fold (a product page's related products).
+pub const BELOW_THE_FOLD: usize = TILES_ABOVE_THE_FOLD;
+
+/// One product of a grid; `position` is its place in the grid, from 0.
 #[component]
-pub fn ProductTile(card: ProductCard) -> impl IntoView {
+pub fn ProductTile(card: ProductCard, position: usize) -> impl IntoView {
     let href = format!("/products/{}", card.slug.as_str());
+    let above_the_fold = position < TILES_ABOVE_THE_FOLD;
     view! {
         <li class="group relative flex flex-col overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm transition hover:shadow-md focus-within:ring-2 focus-within:ring-indigo-400">
             <img
@@ -23,7 +31,8 @@ pub fn ProductTile(card: ProductCard) -> impl IntoView {
                 alt=card.name.clone()
                 width="400"
                 height="400"
-                loading="lazy"
+                loading=if above_the_fold { "eager" } else { "lazy" }
+                fetchpriority=(position == 0).then_some("high")
                 decoding="async"
                 class="aspect-square w-full bg-slate-100 object-cover"
             />

@@ -86,7 +86,8 @@ fn Listing(page: CatalogPage) -> impl IntoView {
                                 .items
                                 .clone()
                                 .into_iter()
-                                .map(|card| view! { <ProductTile card /> })
+                                .enumerate()
+                                .map(|(position, card)| view! { <ProductTile card position /> })
                                 .collect_view()}
                         </ul>
                     }

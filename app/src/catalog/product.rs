@@ -1,6 +1,6 @@
 //! `/products/{slug}`: one product, with its meta tags, structured data and related products.
 
-use super::components::{ProductTile, StockBadge};
+use super::components::{ProductTile, StockBadge, BELOW_THE_FOLD};
 use super::home::LoadError;
 use super::server_fns::{get_product_page, ProductPageData};
 use crate::NotFound;
@@ -95,6 +95,7 @@ fn ProductView(data: ProductPageData) -> impl IntoView {
                 alt=p.name.clone()
                 width="800"
                 height="800"
+                fetchpriority="high"
                 class="aspect-square w-full rounded-lg bg-slate-100 object-cover"
             />
             <div class="flex flex-col gap-4">
@@ -118,7 +119,8 @@ fn ProductView(data: ProductPageData) -> impl IntoView {
                             {detail
                                 .related
                                 .into_iter()
-                                .map(|card| view! { <ProductTile card /> })
+                                .enumerate()
+                                .map(|(i, card)| view! { <ProductTile card position=BELOW_THE_FOLD + i /> })
                                 .collect_view()}
                         </ul>
                     </section>

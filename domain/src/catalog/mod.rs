@@ -32,7 +32,7 @@ pub use import_report::{ImportProgress, RowError, CSV_COLUMNS};
 pub use product::thumbnail_of;
 pub use product::{
     NewProduct, Product, ProductCard, ProductDetail, ProductId, ProductName, ProductStatus, Slug,
-    StockState, LOW_STOCK_THRESHOLD,
+    StockState, LOW_STOCK_THRESHOLD, MOST_OFFERED_AT_ONCE, STOCK_SHOWN_ALIKE_FROM,
 };
 pub use query::{percent_encode, CatalogQuery, SortOrder};
 

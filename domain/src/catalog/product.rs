@@ -148,6 +148,18 @@ impl ProductStatus {
 /// At or below this many units a product shows "Only N left".
 pub const LOW_STOCK_THRESHOLD: u32 = 5;
 
+/// The most of one product the product page offers to add at once.
+pub const MOST_OFFERED_AT_ONCE: u32 = 10;
+
+/// From this stock up every page shows a product the same way (in stock, every quantity
+/// offered), so a sale that leaves at least this much changes no page, and the catalog
+/// snapshot and cached pages need not hear of it.
+pub const STOCK_SHOWN_ALIKE_FROM: u32 = if MOST_OFFERED_AT_ONCE > LOW_STOCK_THRESHOLD {
+    MOST_OFFERED_AT_ONCE
+} else {
+    LOW_STOCK_THRESHOLD + 1
+};
+
 /// What a shopper is told about availability.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum StockState {

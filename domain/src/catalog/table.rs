@@ -418,11 +418,13 @@ pub(crate) fn bump_version_item(products_table: &str) -> Result<TransactWriteIte
 }
 
 /// The transaction item that takes `quantity` from an active product's stock, failing (and
-/// with it the whole transaction) when there is not enough.
+/// with it the whole transaction) when fewer than `quantity + keep` are left. A take that
+/// keeps [`STOCK_SHOWN_ALIKE_FROM`](super::STOCK_SHOWN_ALIKE_FROM) changes no page.
 pub(crate) fn take_stock_item(
     products_table: &str,
     id: &ProductId,
     quantity: u16,
+    keep: u32,
 ) -> Result<TransactWriteItem, StoreError> {
     Ok(TransactWriteItem::builder()
         .update(
@@ -430,9 +432,10 @@ pub(crate) fn take_stock_item(
                 .table_name(products_table)
                 .key("pk", s(product_pk(id)))
                 .update_expression("SET stock = stock - :q")
-                .condition_expression("stock >= :q AND #status = :active")
+                .condition_expression("stock >= :least AND #status = :active")
                 .expression_attribute_names("#status", "status")
                 .expression_attribute_values(":q", n(quantity))
+                .expression_attribute_values(":least", n(u32::from(quantity) + keep))
                 .expression_attribute_values(":active", s(ProductStatus::Active.as_str()))
                 .build()?,
         )

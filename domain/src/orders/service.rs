@@ -10,6 +10,7 @@ use crate::audit::{AuditEntry, AuditLog, Change, Target, TargetKind};
 use crate::cart::{quote, CartOwner, CartService, StoredCart};
 use crate::catalog::{
     bump_version_item, return_stock_item, take_stock_item, CatalogService, ProductStatus,
+    STOCK_SHOWN_ALIKE_FROM,
 };
 use crate::identity::{Customer, Staff};
 use crate::identity::{Email, UserId};
@@ -59,6 +60,22 @@ enum PlaceItem {
     Cart,
     CatalogVersion,
     DaySales,
+}
+
+/// For each line of an order, whether its product keeps at least
+/// [`STOCK_SHOWN_ALIKE_FROM`] after the sale (as last read), so that no page changes. The
+/// stock condition of a quiet line insists on it; only an order with a line that is not quiet
+/// moves the catalog version, which makes every replica reload and drop its cached pages.
+struct Quiet(Vec<bool>);
+
+impl Quiet {
+    fn line(&self, i: usize) -> bool {
+        self.0.get(i).copied().unwrap_or(false)
+    }
+
+    fn all(&self) -> bool {
+        self.0.iter().all(|q| *q)
+    }
 }
 
 /// What one try at writing an order came to.
@@ -132,8 +149,11 @@ impl OrderService {
                     None => Err(OrderError::EmptyCart),
                 };
             }
-            let order = self.new_order(&checkout, &cart).await?;
-            match self.write_order(&checkout, &owner, &cart, &order).await? {
+            let (order, quiet) = self.new_order(&checkout, &cart).await?;
+            match self
+                .write_order(&checkout, &owner, &cart, &order, &quiet)
+                .await?
+            {
                 Written::Placed(placed) => return Ok(*placed),
                 Written::TryAgain => continue,
             }
@@ -142,8 +162,13 @@ impl OrderService {
     }
 
     /// The order the cart makes now: quoted from consistent reads of its products, so the
-    /// stock and prices are the store's, not a snapshot's.
-    async fn new_order(&self, checkout: &Checkout, cart: &StoredCart) -> Result<Order, OrderError> {
+    /// stock and prices are the store's, not a snapshot's. With it, for each line, whether
+    /// taking its stock can leave the product shown as before (see [`Quiet`]).
+    async fn new_order(
+        &self,
+        checkout: &Checkout,
+        cart: &StoredCart,
+    ) -> Result<(Order, Quiet), OrderError> {
         let lines = cart.lines();
         let mut products = HashMap::new();
         for line in &lines {
@@ -153,8 +178,18 @@ impl OrderService {
         }
         let view = quote(&lines, |id| products.get(id).cloned());
         let lines = view.order_lines().map_err(OrderError::OutOfStock)?;
+        let quiet = Quiet(
+            lines
+                .iter()
+                .map(|l| {
+                    products.get(&l.product_id).is_some_and(|p| {
+                        p.stock >= u32::from(l.quantity.get()) + STOCK_SHOWN_ALIKE_FROM
+                    })
+                })
+                .collect(),
+        );
         let now = Timestamp::now();
-        Ok(Order {
+        let order = Order {
             id: OrderId::generate(),
             number: order_number(),
             customer: checkout.customer.clone(),
@@ -171,7 +206,8 @@ impl OrderService {
                 reason: "Order placed".into(),
             }],
             created_at: now,
-        })
+        };
+        Ok((order, quiet))
     }
 
     /// The order's transaction, each item named.
@@ -181,13 +217,23 @@ impl OrderService {
         owner: &CartOwner,
         cart: &StoredCart,
         order: &Order,
+        quiet: &Quiet,
     ) -> Result<Transaction<PlaceItem>, StoreError> {
         let products = self.store.tables.products();
         let orders = self.store.tables.orders();
         let mut tx = Transaction::new();
         for (i, line) in order.lines.iter().enumerate() {
-            let take = take_stock_item(&products, &line.product_id, line.quantity.get())?;
+            let keep = if quiet.line(i) {
+                STOCK_SHOWN_ALIKE_FROM
+            } else {
+                0
+            };
+            let take = take_stock_item(&products, &line.product_id, line.quantity.get(), keep)?;
             tx.push(PlaceItem::Stock(i), take);
+        }
+        if !quiet.all() {
+            // A product's page changes (low stock, sold out): every replica reloads.
+            tx.push(PlaceItem::CatalogVersion, bump_version_item(&products)?);
         }
         let claim = |pk: String| -> crate::store::attr::Item {
             [
@@ -214,7 +260,6 @@ impl OrderService {
                 PlaceItem::Cart,
                 TransactWriteItem::builder().delete(clear_cart).build(),
             )
-            .with(PlaceItem::CatalogVersion, bump_version_item(&products)?)
             .with(PlaceItem::DaySales, sales::counter_item(&orders, order, 1)?))
     }
 
@@ -225,8 +270,9 @@ impl OrderService {
         owner: &CartOwner,
         cart: &StoredCart,
         order: &Order,
+        quiet: &Quiet,
     ) -> Result<Written, OrderError> {
-        let tx = self.order_transaction(checkout, owner, cart, order)?;
+        let tx = self.order_transaction(checkout, owner, cart, order, quiet)?;
         let refused = match self.store.commit(&tx).await {
             Ok(()) => {
                 self.carts.emptied(owner);
@@ -243,10 +289,12 @@ impl OrderService {
                 None => Err(OrderError::Busy),
             };
         }
+        // A quiet take refused may only mean the stock fell near the point where pages show
+        // it: pricing again reads the stock and takes it the loud way.
         let sold_out: Vec<&OrderLine> = refused
             .iter()
             .filter_map(|item| match item {
-                PlaceItem::Stock(i) => order.lines.get(*i),
+                PlaceItem::Stock(i) if !quiet.line(*i) => order.lines.get(*i),
                 _ => None,
             })
             .collect();

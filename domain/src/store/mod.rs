@@ -55,8 +55,21 @@ impl Store {
         Ok(out.item)
     }
 
-    /// The items with these `pk`s (at most 100), by `pk`; missing ones are simply absent.
+    /// The items with these `pk`s, by `pk`; missing ones are simply absent. Sent in requests
+    /// of at most 100 keys, DynamoDB's limit.
     pub async fn batch_get(
+        &self,
+        table: &str,
+        pks: &[String],
+    ) -> Result<std::collections::HashMap<String, attr::Item>, StoreError> {
+        let mut found = std::collections::HashMap::new();
+        for chunk in pks.chunks(100) {
+            found.extend(self.batch_get_chunk(table, chunk).await?);
+        }
+        Ok(found)
+    }
+
+    async fn batch_get_chunk(
         &self,
         table: &str,
         pks: &[String],
