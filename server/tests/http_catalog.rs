@@ -464,7 +464,12 @@ async fn a_sale_leaves_the_cached_pages_alone_until_it_sells_a_product_out() {
     assert_eq!(app.get(page).await.header("x-page-cache"), "hit");
 
     // The last ones: the product page says so as soon as the replica has reloaded.
-    buy(stick.id.clone(), i64::from(stick.stock), "sale-last-streaming-sticks").await;
+    buy(
+        stick.id.clone(),
+        i64::from(stick.stock),
+        "sale-last-streaming-sticks",
+    )
+    .await;
     let start = std::time::Instant::now();
     loop {
         let shown = app.get(page).await;
