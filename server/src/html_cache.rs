@@ -233,7 +233,8 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
     shared.headers_mut().remove(header::COOKIE);
     let (page, outcome) = match cached_or_rendered(&state, key, shared, next.clone()).await {
         Ok(found) => found,
-        Err(response) => return response,
+        // Not a shareable page (a 404, a redirect): render it for this shopper.
+        Err(_) => return no_store(next.run(Request::from_parts(parts, body)).await),
     };
     match page.personal(&personal) {
         Some(own) => page_response(own, outcome, gzipped, https),

@@ -280,3 +280,17 @@ async fn a_new_name_reaches_the_greeting_on_every_replica_within_two_seconds() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_product_is_a_404_with_the_shoppers_own_header() {
+    let app = TestApp::spawn().await;
+    let (cookie, _) = shopper(&app, "Hedy Lamarr", "hedy@personal.test").await;
+    let page = app
+        .request(visit("/products/no-such-product", Some(&cookie)))
+        .await;
+    assert_eq!(page.status, 404);
+    assert!(
+        page.body.contains("Hi, Hedy Lamarr"),
+        "the shopper's header"
+    );
+}

@@ -291,7 +291,7 @@ mod tests {
 
     #[test]
     fn revocations_round_trip_through_their_stored_text() {
-        let user = UserId::parse("0123456789abcdef0123456789abcdef").unwrap();
+        let user = UserId::parse("0190a8b4-7c3e-7d21-9a55-3b2f1c0d4e5f").unwrap();
         for revoked in [Revoked::Session("ab".repeat(32)), Revoked::User(user)] {
             assert_eq!(Revoked::decode(&revoked.encode()), Some(revoked));
         }
