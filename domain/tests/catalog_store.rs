@@ -228,9 +228,10 @@ async fn an_archived_product_leaves_the_storefront_at_once_and_other_replicas_af
     assert!(catalog.detail("summit-2-person-tent").is_none());
     assert_ne!(catalog.generation(), before);
     assert!(other_replica.detail("summit-2-person-tent").is_some());
-    assert!(other_replica.reload_if_changed().await.unwrap());
+    let refreshed = other_replica.refresh().await.unwrap();
+    assert_eq!(refreshed.products_changed, 1, "{refreshed:?}");
     assert!(other_replica.detail("summit-2-person-tent").is_none());
-    assert!(!other_replica.reload_if_changed().await.unwrap());
+    assert!(!other_replica.refresh().await.unwrap().changed);
     // Archived, not deleted: it stays readable for order history.
     let kept = catalog.get(&tent.product.id).await.unwrap();
     assert_eq!(kept.status, ProductStatus::Archived);
@@ -240,7 +241,7 @@ async fn an_archived_product_leaves_the_storefront_at_once_and_other_replicas_af
 async fn when_the_store_is_down_the_last_snapshot_keeps_serving() {
     let (db, _store, catalog) = seeded().await;
     db.stop().await;
-    assert!(catalog.reload_if_changed().await.is_err());
+    assert!(catalog.refresh().await.is_err());
     assert_eq!(catalog.snapshot().products().len(), demo::products().len());
     assert!(catalog.detail("aurora-wireless-headphones").is_some());
 }
@@ -272,4 +273,14 @@ async fn the_embedded_store_keeps_its_data_across_restarts_and_seeds_only_once()
         db.stop().await;
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_check_of_an_unchanged_catalog_keeps_the_snapshot_and_its_page_cache() {
+    let (_db, _store, catalog) = seeded().await;
+    let generation = catalog.generation();
+    let checked = catalog.check_everything().await.unwrap();
+    assert_eq!(checked.products_read, demo::products().len());
+    assert!(!checked.changed, "{checked:?}");
+    assert_eq!(catalog.generation(), generation);
 }

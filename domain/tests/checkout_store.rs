@@ -6,7 +6,7 @@ mod support;
 
 use domain::cart::{CartOwner, LineIssue};
 use domain::catalog::{
-    CatalogService, Category, NewProduct, Product, ProductName, ProductStatus, Slug,
+    CatalogService, Category, NewProduct, Product, ProductName, ProductStatus, Slug, StockState,
 };
 use domain::identity::{Email, UserId};
 use domain::orders::{
@@ -675,4 +675,53 @@ async fn a_sale_that_brings_a_product_near_sold_out_tells_every_replica() {
         "9 left: fewer offered"
     );
     assert_eq!(stock_of(&shop, &stove).await, 9);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sale_that_leaves_plenty_reads_nothing_on_another_replica_and_keeps_its_snapshot() {
+    let (_db, shop) = shop().await;
+    let lamp = product(&shop.catalog, "Plenty Lamp", 2_000, 50).await;
+    let other = CatalogService::load(shop.store.clone()).await.unwrap();
+    let generation = other.generation();
+    let who = customer();
+    shop.carts
+        .add(&CartOwner::Customer(who.clone()), &lamp.id, q(3))
+        .await
+        .unwrap();
+    shop.orders
+        .place(checkout(&who, "plenty-lamp-key-0001"))
+        .await
+        .unwrap();
+    let refreshed = other.refresh().await.unwrap();
+    assert_eq!(
+        refreshed,
+        Default::default(),
+        "nothing read, nothing changed"
+    );
+    assert_eq!(other.generation(), generation);
+    assert_eq!(stock_of(&shop, &lamp).await, 47);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sale_that_sells_out_a_product_refreshes_that_product_only_on_another_replica() {
+    let (_db, shop) = shop().await;
+    let kettle = product(&shop.catalog, "Last Kettle", 3_000, 2).await;
+    let other = CatalogService::load(shop.store.clone()).await.unwrap();
+    let generation = other.generation();
+    let who = customer();
+    shop.carts
+        .add(&CartOwner::Customer(who.clone()), &kettle.id, q(2))
+        .await
+        .unwrap();
+    shop.orders
+        .place(checkout(&who, "last-kettle-key-0001"))
+        .await
+        .unwrap();
+    let refreshed = other.refresh().await.unwrap();
+    assert_eq!(refreshed.products_changed, 1, "{refreshed:?}");
+    assert_eq!(refreshed.products_read, 1, "only the kettle: {refreshed:?}");
+    assert_ne!(other.generation(), generation);
+    let page = other.detail("last-kettle").expect("still listed");
+    assert_eq!(page.product.stock_state(), StockState::SoldOut);
+    assert_eq!(page.product.stock_state().label(), "Sold out");
 }

@@ -32,7 +32,13 @@ async fn bad_product_and_stock_forms_name_their_fields_and_write_nothing() {
         );
     }
 
-    let taken = app.services.catalog.snapshot().products()[0]
+    let taken = app
+        .services
+        .catalog
+        .snapshot()
+        .products()
+        .next()
+        .unwrap()
         .slug
         .as_str()
         .to_owned();
@@ -51,7 +57,14 @@ async fn bad_product_and_stock_forms_name_their_fields_and_write_nothing() {
     );
     assert_eq!(app.services.catalog.snapshot().products().len(), before);
 
-    let product = app.services.catalog.snapshot().products()[0].clone();
+    let product = app
+        .services
+        .catalog
+        .snapshot()
+        .products()
+        .next()
+        .unwrap()
+        .clone();
     let below_zero = app
         .request(island_call(
             <AdminAdjustStock as ServerFn>::PATH,

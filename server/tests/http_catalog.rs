@@ -429,8 +429,8 @@ async fn a_sale_leaves_the_cached_pages_alone_until_it_sells_a_product_out() {
         .detail("aurora-wireless-headphones")
         .unwrap()
         .product;
-    // Settle the snapshot the demo seeding left (the refresher would reload it once).
-    app.services.catalog.reload().await.unwrap();
+    // Settle what the demo seeding left on the change feed.
+    app.services.catalog.refresh().await.unwrap();
     app.get(page).await;
     app.get("/").await;
     let buy = |id: domain::catalog::ProductId, n: i64, key: &'static str| {

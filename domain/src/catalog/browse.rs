@@ -4,6 +4,7 @@
 use super::search::{self, SearchDoc};
 use super::{CatalogQuery, Category, Product, ProductCard, SortOrder};
 use serde::{Deserialize, Serialize};
+use std::borrow::Borrow;
 use std::cmp::Reverse;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -27,8 +28,12 @@ pub struct CategoryCount {
 }
 
 /// One page of `products` (the shop's active products, with `docs[i]` indexing
-/// `products[i]`) for `query`.
-pub fn browse(products: &[Product], docs: &[SearchDoc], query: &CatalogQuery) -> CatalogPage {
+/// `products[i]`, owned or shared) for `query`.
+pub fn browse<P: Borrow<Product>, D: Borrow<SearchDoc>>(
+    products: &[P],
+    docs: &[D],
+    query: &CatalogQuery,
+) -> CatalogPage {
     debug_assert_eq!(products.len(), docs.len());
     let terms = search::terms(&query.q);
     let matching = scored(products, docs, &terms);
@@ -50,9 +55,10 @@ pub fn browse(products: &[Product], docs: &[SearchDoc], query: &CatalogQuery) ->
     let items = items.iter().map(|p| p.card()).collect();
 
     let suggestion = if total == 0 && !terms.is_empty() {
-        search::suggest(&terms, docs.iter().flat_map(SearchDoc::vocabulary)).filter(|better| {
+        let docs = || docs.iter().map(Borrow::borrow);
+        search::suggest(&terms, docs().flat_map(SearchDoc::vocabulary)).filter(|better| {
             let better_terms = search::terms(better);
-            docs.iter().any(|d| d.score(&better_terms).is_some())
+            docs().any(|d| d.score(&better_terms).is_some())
         })
     } else {
         None
@@ -69,24 +75,24 @@ pub fn browse(products: &[Product], docs: &[SearchDoc], query: &CatalogQuery) ->
 }
 
 /// The products that match `query`'s search and category, in its sort order.
-pub fn select<'a>(
-    products: &'a [Product],
-    docs: &[SearchDoc],
+pub fn select<'a, P: Borrow<Product>, D: Borrow<SearchDoc>>(
+    products: &'a [P],
+    docs: &[D],
     query: &CatalogQuery,
 ) -> Vec<&'a Product> {
     in_order(scored(products, docs, &search::terms(&query.q)), query)
 }
 
 /// The products matching every term, with their relevance.
-fn scored<'a>(
-    products: &'a [Product],
-    docs: &[SearchDoc],
+fn scored<'a, P: Borrow<Product>, D: Borrow<SearchDoc>>(
+    products: &'a [P],
+    docs: &[D],
     terms: &[String],
 ) -> Vec<(&'a Product, u32)> {
     products
         .iter()
         .zip(docs)
-        .filter_map(|(p, d)| d.score(terms).map(|s| (p, s)))
+        .filter_map(|(p, d)| d.borrow().score(terms).map(|s| (p.borrow(), s)))
         .collect()
 }
 

@@ -39,7 +39,7 @@ pub use query::{percent_encode, CatalogQuery, SortOrder};
 #[cfg(feature = "ssr")]
 pub use error::CatalogError;
 #[cfg(feature = "ssr")]
-pub use service::{CatalogService, CatalogSnapshot, SitemapEntry};
+pub use service::{CatalogService, CatalogSnapshot, Refreshed, SitemapEntry};
 #[cfg(feature = "ssr")]
 pub use table::ProductCursor;
 #[cfg(feature = "ssr")]

@@ -223,6 +223,18 @@ impl Product {
         StockState::of(self.stock)
     }
 
+    /// Whether every page shows `self` and `other` the same way: equal but for stock, and
+    /// the stocks equal or both at least [`STOCK_SHOWN_ALIKE_FROM`].
+    pub fn shown_alike(&self, other: &Product) -> bool {
+        let stock_alike =
+            self.stock == other.stock || self.stock.min(other.stock) >= STOCK_SHOWN_ALIKE_FROM;
+        stock_alike
+            && Product {
+                stock: other.stock,
+                ..self.clone()
+            } == *other
+    }
+
     pub fn card(&self) -> ProductCard {
         ProductCard {
             slug: self.slug.clone(),
@@ -321,6 +333,37 @@ mod tests {
         assert_eq!(StockState::of(3).label(), "Only 3 left");
         assert_eq!(StockState::of(0).label(), "Sold out");
         assert_eq!(StockState::of(40).label(), "In stock");
+    }
+
+    #[test]
+    fn products_are_shown_alike_when_only_a_plentiful_stock_differs() {
+        let product = Product {
+            id: ProductId::generate(),
+            slug: Slug::from_name("Lamp"),
+            name: "Lamp".into(),
+            description: "Bright.".into(),
+            price: Money::new(1_000, crate::Currency::Usd).unwrap(),
+            category: Category::Outdoor,
+            image: "/images/lamp.svg".into(),
+            stock: 40,
+            status: ProductStatus::Active,
+            featured: false,
+            created_at: Timestamp(1),
+            updated_at: Timestamp(1),
+        };
+        let with = |stock| Product {
+            stock,
+            ..product.clone()
+        };
+        assert!(product.shown_alike(&with(STOCK_SHOWN_ALIKE_FROM)));
+        assert!(with(3).shown_alike(&with(3)));
+        assert!(!product.shown_alike(&with(STOCK_SHOWN_ALIKE_FROM - 1)));
+        assert!(!with(0).shown_alike(&with(1)));
+        let renamed = Product {
+            name: "Desk lamp".into(),
+            ..product.clone()
+        };
+        assert!(!product.shown_alike(&renamed));
     }
 
     #[test]

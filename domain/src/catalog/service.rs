@@ -3,10 +3,15 @@
 //!
 //! Freshness guarantee: a write through this service is visible to this process's readers as
 //! soon as the write returns. Writes by other replicas are picked up by [`CatalogService::
-//! keep_fresh`], which polls the catalog's change counter (one small `GetItem`) every
-//! couple of seconds and reloads on change; every [`FULL_RELOAD_EVERY`] polls it reloads
-//! regardless, which bounds the lag of an eventually consistent index read. Rendering a
-//! storefront page never calls DynamoDB.
+//! keep_fresh`], which polls the catalog's change counter (one small `GetItem`) every couple
+//! of seconds. When it moved, the replica reads the change feed (the `by_change` index) from
+//! a little before its last read ([`FEED_OVERLAP`]) and patches its snapshot with the
+//! products that changed: the cost of a refresh is the number of products changed, not the
+//! size of the catalog. The index lags the table, so the feed is read again on every poll for
+//! [`FEED_SETTLE`] after the counter last moved; every [`FULL_CHECK_EVERY`] polls every
+//! product is read and compared, a safety net that installs a new snapshot only when it finds
+//! a difference. A snapshot whose pages would look the same is never replaced, so the page
+//! cache survives. Rendering a storefront page never calls DynamoDB.
 
 use super::search::SearchDoc;
 use super::table::{ProductCursor, ProductTable};
@@ -21,32 +26,49 @@ use crate::worker::{Outage, StopSignal};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-/// Polls between unconditional reloads.
-pub const FULL_RELOAD_EVERY: u32 = 30;
+/// Polls between full checks of every product (10 minutes at the server's 2 s poll).
+pub const FULL_CHECK_EVERY: u32 = 300;
+
+/// A feed read starts this long before the previous one began, so that a change stamped by a
+/// writer whose clock runs behind this replica's is still read.
+pub const FEED_OVERLAP: Duration = Duration::from_secs(10);
+
+/// For this long after the change counter last moved, every poll reads the feed again: a
+/// change can reach the counter before it reaches the index.
+pub const FEED_SETTLE: Duration = Duration::from_secs(5);
 
 /// How many related products a product page shows.
 const RELATED: usize = 4;
 
-/// The active catalog at one moment, indexed for browsing.
+/// The active catalog at one moment, indexed for browsing. Products and their search
+/// documents are shared between snapshots, so a patch copies pointers, not products.
 #[derive(Debug)]
 pub struct CatalogSnapshot {
     /// Changes whenever the snapshot changes; caches of rendered pages key on it.
     pub generation: u64,
-    /// The store's change counter this snapshot reflects, `None` after a local write until
-    /// the next reload confirms it.
-    store_version: Option<u64>,
-    products: Vec<Product>,
-    docs: Vec<SearchDoc>,
+    /// Active products by id.
+    products: Vec<Arc<Product>>,
+    /// `docs[i]` indexes `products[i]` for search.
+    docs: Vec<Arc<SearchDoc>>,
     by_slug: HashMap<String, usize>,
 }
 
 impl CatalogSnapshot {
-    fn new(generation: u64, store_version: Option<u64>, mut products: Vec<Product>) -> Self {
+    /// The snapshot of `products`' active ones.
+    fn of(generation: u64, mut products: Vec<Product>) -> Self {
         products.retain(|p| p.status == ProductStatus::Active);
         products.sort_by(|a, b| a.id.cmp(&b.id));
-        let docs = products.iter().map(SearchDoc::of).collect();
+        let docs = products
+            .iter()
+            .map(|p| Arc::new(SearchDoc::of(p)))
+            .collect();
+        let products = products.into_iter().map(Arc::new).collect();
+        Self::indexed(generation, products, docs)
+    }
+
+    fn indexed(generation: u64, products: Vec<Arc<Product>>, docs: Vec<Arc<SearchDoc>>) -> Self {
         let by_slug = products
             .iter()
             .enumerate()
@@ -54,16 +76,89 @@ impl CatalogSnapshot {
             .collect();
         Self {
             generation,
-            store_version,
             products,
             docs,
             by_slug,
         }
     }
 
-    pub fn products(&self) -> &[Product] {
-        &self.products
+    pub fn products(&self) -> impl ExactSizeIterator<Item = &Product> {
+        self.products.iter().map(|p| &**p)
     }
+
+    /// `self` with `changes` (products in any status, as now stored) applied, and how many
+    /// of them a page shows differently; `None` when every page would look the same.
+    fn patched(&self, changes: &[Product]) -> Option<(Patch, usize)> {
+        let mut next: Option<Patch> = None;
+        let mut count = 0;
+        for change in changes {
+            let current = next.as_ref().map_or(&self.products, |(p, _)| p);
+            let found = current.binary_search_by(|p| p.id.cmp(&change.id));
+            let active = change.status == ProductStatus::Active;
+            match found {
+                Ok(i) if active && current[i].shown_alike(change) => continue,
+                Err(_) if !active => continue,
+                _ => {}
+            }
+            count += 1;
+            let (products, docs) =
+                next.get_or_insert_with(|| (self.products.clone(), self.docs.clone()));
+            match found {
+                Ok(i) if active => {
+                    products[i] = Arc::new(change.clone());
+                    docs[i] = Arc::new(SearchDoc::of(change));
+                }
+                Ok(i) => {
+                    products.remove(i);
+                    docs.remove(i);
+                }
+                Err(i) => {
+                    products.insert(i, Arc::new(change.clone()));
+                    docs.insert(i, Arc::new(SearchDoc::of(change)));
+                }
+            }
+        }
+        next.map(|patch| (patch, count))
+    }
+
+    /// Whether every page shows `self` and `other` alike.
+    fn shown_alike(&self, other: &CatalogSnapshot) -> bool {
+        self.products.len() == other.products.len()
+            && self
+                .products
+                .iter()
+                .zip(&other.products)
+                .all(|(a, b)| a.shown_alike(b))
+    }
+}
+
+/// A snapshot's products and search documents, being patched.
+type Patch = (Vec<Arc<Product>>, Vec<Arc<SearchDoc>>);
+
+/// What one refresh did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Refreshed {
+    /// Products read from the store.
+    pub products_read: usize,
+    /// Products a page now shows differently (0 when the snapshot was kept).
+    pub products_changed: usize,
+    /// Whether a new snapshot (and with it a new page-cache generation) was installed.
+    pub changed: bool,
+}
+
+/// Where a replica's reading of the store stands. Held under a lock: one refresh at a time.
+#[derive(Debug)]
+struct Freshness {
+    /// The change counter as last read.
+    version: Option<u64>,
+    /// When the last successful feed (or full) read began, on this replica's clock.
+    read_from: Timestamp,
+    /// Until when the feed is read even though the counter has not moved.
+    settle_until: Option<Instant>,
+}
+
+fn earlier(at: Timestamp, by: Duration) -> Timestamp {
+    Timestamp(at.millis() - i64::try_from(by.as_millis()).unwrap_or(i64::MAX))
 }
 
 /// A product URL for the sitemap.
@@ -96,7 +191,7 @@ pub struct CatalogService {
     pub(super) audit: AuditLog,
     snapshot: RwLock<Arc<CatalogSnapshot>>,
     generations: AtomicU64,
-    reload: tokio::sync::Mutex<()>,
+    freshness: tokio::sync::Mutex<Freshness>,
 }
 
 impl std::fmt::Debug for CatalogService {
@@ -108,17 +203,28 @@ impl std::fmt::Debug for CatalogService {
 }
 
 impl CatalogService {
-    /// Loads the active catalog. Fails when the store cannot be read.
+    /// Loads the active catalog, every page of it. Fails when the store cannot be read.
     #[tracing::instrument(name = "catalog.load", skip_all)]
     pub async fn load(store: Store) -> Result<Arc<Self>, CatalogError> {
         let service = Arc::new(Self {
             table: ProductTable::new(store.clone()),
             audit: AuditLog::new(store),
-            snapshot: RwLock::new(Arc::new(CatalogSnapshot::new(0, None, Vec::new()))),
+            snapshot: RwLock::new(Arc::new(CatalogSnapshot::of(0, Vec::new()))),
             generations: AtomicU64::new(0),
-            reload: tokio::sync::Mutex::new(()),
+            freshness: tokio::sync::Mutex::new(Freshness {
+                version: None,
+                read_from: Timestamp(0),
+                settle_until: None,
+            }),
         });
-        service.reload().await?;
+        let began = Instant::now();
+        let loaded = service.check_everything().await?;
+        tracing::info!(
+            products = service.snapshot().products.len(),
+            read = loaded.products_read,
+            took_ms = began.elapsed().as_millis() as u64,
+            "catalog loaded"
+        );
         Ok(service)
     }
 
@@ -134,12 +240,33 @@ impl CatalogService {
         self.snapshot().generation
     }
 
-    fn install(&self, store_version: Option<u64>, products: Vec<Product>) {
-        let generation = self.generations.fetch_add(1, Ordering::SeqCst) + 1;
-        let next = Arc::new(CatalogSnapshot::new(generation, store_version, products));
+    fn next_generation(&self) -> u64 {
+        self.generations.fetch_add(1, Ordering::SeqCst) + 1
+    }
+
+    fn install(&self, next: CatalogSnapshot) {
+        let next = Arc::new(next);
         match self.snapshot.write() {
             Ok(mut guard) => *guard = next,
             Err(poisoned) => *poisoned.into_inner() = next,
+        }
+    }
+
+    /// Applies `changes` (products as now stored) to the snapshot, installing a new one only
+    /// when a page would show a difference. Returns how many products it changed.
+    fn apply(&self, changes: &[Product]) -> usize {
+        // Under the write lock, so two local writes cannot each patch the same old snapshot.
+        let mut guard = match self.snapshot.write() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        match guard.patched(changes) {
+            Some(((products, docs), count)) => {
+                let generation = self.next_generation();
+                *guard = Arc::new(CatalogSnapshot::indexed(generation, products, docs));
+                count
+            }
+            None => 0,
         }
     }
 
@@ -152,7 +279,7 @@ impl CatalogService {
     /// An active product by slug, with related products from its category. No I/O.
     pub fn detail(&self, slug: &str) -> Option<ProductDetail> {
         let snap = self.snapshot();
-        let product = snap.products.get(*snap.by_slug.get(slug)?)?.clone();
+        let product = Product::clone(snap.products.get(*snap.by_slug.get(slug)?)?);
         let query = CatalogQuery {
             category: Some(product.category),
             page: 1,
@@ -171,7 +298,7 @@ impl CatalogService {
     pub fn active_product(&self, id: &ProductId) -> Option<Product> {
         let snap = self.snapshot();
         let i = snap.products.binary_search_by(|p| p.id.cmp(id)).ok()?;
-        snap.products.get(i).cloned()
+        snap.products.get(i).map(|p| Product::clone(p))
     }
 
     /// Active products at or below the low-stock threshold, fewest first (from the snapshot).
@@ -179,7 +306,6 @@ impl CatalogService {
         let snapshot = self.snapshot();
         let mut low: Vec<Product> = snapshot
             .products()
-            .iter()
             .filter(|p| p.stock <= super::LOW_STOCK_THRESHOLD)
             .cloned()
             .collect();
@@ -207,26 +333,72 @@ impl CatalogService {
         entries
     }
 
-    /// Reloads the snapshot from the store.
-    #[tracing::instrument(name = "catalog.reload", skip_all)]
-    pub async fn reload(&self) -> Result<(), CatalogError> {
-        let _one_at_a_time = self.reload.lock().await;
-        // The counter is read first, so the snapshot is never newer-stamped than its data.
+    /// Reads every active product and installs them when a page would show a difference (at
+    /// start-up always). The counter is read first, so the snapshot is never newer-stamped
+    /// than its data.
+    #[tracing::instrument(name = "catalog.check_everything", skip_all)]
+    pub async fn check_everything(&self) -> Result<Refreshed, CatalogError> {
+        let mut freshness = self.freshness.lock().await;
+        let began = Timestamp::now();
         let version = self.table.version().await?;
         let products = self.table.all_by_status(ProductStatus::Active).await?;
-        tracing::debug!(products = products.len(), version, "catalog loaded");
-        self.install(Some(version), products);
-        Ok(())
+        let products_read = products.len();
+        let loaded = CatalogSnapshot::of(0, products);
+        let changed = freshness.version.is_none() || !loaded.shown_alike(&self.snapshot());
+        let products_changed = if changed { loaded.products.len() } else { 0 };
+        if changed {
+            let generation = self.next_generation();
+            self.install(CatalogSnapshot {
+                generation,
+                ..loaded
+            });
+        }
+        *freshness = Freshness {
+            version: Some(version),
+            read_from: began,
+            settle_until: freshness.settle_until,
+        };
+        Ok(Refreshed {
+            products_read,
+            products_changed,
+            changed,
+        })
     }
 
-    /// Reloads when another writer changed the catalog. Returns whether it reloaded.
-    pub async fn reload_if_changed(&self) -> Result<bool, CatalogError> {
+    /// Brings the snapshot up to date with writes by other replicas: when the change counter
+    /// moved (or moved less than [`FEED_SETTLE`] ago), reads the products changed since the
+    /// last read and patches the snapshot with them.
+    #[tracing::instrument(name = "catalog.refresh", skip_all)]
+    pub async fn refresh(&self) -> Result<Refreshed, CatalogError> {
+        let mut freshness = self.freshness.lock().await;
+        let began = Timestamp::now();
         let version = self.table.version().await?;
-        if self.snapshot().store_version == Some(version) {
-            return Ok(false);
+        if freshness.version != Some(version) {
+            freshness.settle_until = Some(Instant::now() + FEED_SETTLE);
+        } else if freshness
+            .settle_until
+            .is_none_or(|until| Instant::now() > until)
+        {
+            return Ok(Refreshed::default());
         }
-        self.reload().await?;
-        Ok(true)
+        let changes = self
+            .table
+            .changed_since(earlier(freshness.read_from, FEED_OVERLAP))
+            .await?;
+        let products_changed = self.apply(&changes);
+        freshness.version = Some(version);
+        freshness.read_from = began;
+        tracing::debug!(
+            read = changes.len(),
+            changed = products_changed,
+            version,
+            "catalog refreshed"
+        );
+        Ok(Refreshed {
+            products_read: changes.len(),
+            products_changed,
+            changed: products_changed > 0,
+        })
     }
 
     /// Keeps the snapshot fresh until `stop`, as the `catalog-refresher` worker. A store that
@@ -238,13 +410,13 @@ impl CatalogService {
         let mut delay = every;
         while stop.sleep(delay).await {
             polls = polls.wrapping_add(1);
-            let result = if polls.is_multiple_of(FULL_RELOAD_EVERY) {
-                self.reload().await
+            let result = if polls.is_multiple_of(FULL_CHECK_EVERY) {
+                self.check_everything().await
             } else {
-                self.reload_if_changed().await.map(|_| ())
+                self.refresh().await
             };
             delay = match result {
-                Ok(()) => {
+                Ok(_) => {
                     outage.succeeded();
                     every
                 }
@@ -255,15 +427,7 @@ impl CatalogService {
 
     /// Applies a product this process just wrote to the snapshot, so it is visible at once.
     pub(super) fn apply_local(&self, product: &Product) {
-        let snap = self.snapshot();
-        let mut products: Vec<Product> = snap
-            .products
-            .iter()
-            .filter(|p| p.id != product.id)
-            .cloned()
-            .collect();
-        products.push(product.clone());
-        self.install(None, products);
+        self.apply(std::slice::from_ref(product));
     }
 
     /// Creates a product with a fresh time-ordered id.

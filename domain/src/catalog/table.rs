@@ -3,18 +3,49 @@
 //!
 //! - `P#<id>`: a product (the only kind with `status`/`category`, so the GSIs are sparse);
 //! - `S#<slug>`: a slug claim pointing at a product id, making slugs unique by condition;
-//! - `M#catalog`: a counter bumped by every product write, polled to keep caches fresh.
+//! - `M#catalog`: a counter bumped by every write that changes a page, polled to keep caches
+//!   fresh.
+//!
+//! Every write that bumps the counter also stamps the products it changes with `changed_sk`
+//! (and `change_feed`), which puts them on the `by_change` index: a replica that sees the
+//! counter move reads only the products changed since it last looked.
 
 use super::{CatalogError, Category, Product, ProductId, ProductStatus, Slug};
 use crate::store::attr::{n, s, Item, Reader};
-use crate::store::schema::products::{BY_CATEGORY, BY_STATUS};
+use crate::store::schema::products::{BY_CATEGORY, BY_CHANGE, BY_STATUS};
 use crate::store::{Store, StoreError, TransactError, Transaction};
 use crate::time::Timestamp;
 use crate::{Currency, Money};
+use aws_sdk_dynamodb::types::builders::UpdateBuilder;
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
 
 const CATALOG_VERSION_PK: &str = "M#catalog";
 const DEMO_SEED_PK: &str = "M#demo-seed";
+
+/// The one `change_feed` value. Every changed product sorts into one index partition, so
+/// "what changed since t" is one query. Only edits and the sales that change a page write it,
+/// which are rare next to quiet sales and page views.
+const CHANGE_FEED: &str = "catalog";
+
+/// Sorts by the time of the change; the id breaks ties.
+fn changed_sk(id: &ProductId, at: Timestamp) -> String {
+    format!("{:015}#{}", at.millis().max(0), id.as_str())
+}
+
+/// The lowest `changed_sk` of a change at or after `at`.
+fn changed_from(at: Timestamp) -> String {
+    format!("{:015}", at.millis().max(0))
+}
+
+/// `SET` clauses (and their values) that put a product on the change feed as changed now.
+const STAMP_CHANGE: &str = "change_feed = :feed, changed_sk = :changed";
+
+/// `update` with the values of [`STAMP_CHANGE`] for product `id`, changed now.
+fn stamped(update: UpdateBuilder, id: &ProductId) -> UpdateBuilder {
+    update
+        .expression_attribute_values(":feed", s(CHANGE_FEED))
+        .expression_attribute_values(":changed", s(changed_sk(id, Timestamp::now())))
+}
 
 fn product_pk(id: &ProductId) -> String {
     format!("P#{}", id.as_str())
@@ -52,7 +83,8 @@ impl ProductTable {
         Self { store, name }
     }
 
-    fn to_item(product: &Product) -> Item {
+    /// The product's item, on the change feed as changed `changed`.
+    fn to_item(product: &Product, changed: Timestamp) -> Item {
         Item::from([
             ("pk".into(), s(product_pk(&product.id))),
             ("id".into(), s(product.id.as_str())),
@@ -69,6 +101,8 @@ impl ProductTable {
             ("created_at".into(), n(product.created_at.millis())),
             ("updated_at".into(), n(product.updated_at.millis())),
             ("created_sk".into(), s(created_sk(product))),
+            ("change_feed".into(), s(CHANGE_FEED)),
+            ("changed_sk".into(), s(changed_sk(&product.id, changed))),
         ])
     }
 
@@ -107,7 +141,7 @@ impl ProductTable {
     ) -> Result<(), CatalogError> {
         let put_product = Put::builder()
             .table_name(&self.name)
-            .set_item(Some(Self::to_item(product)))
+            .set_item(Some(Self::to_item(product, Timestamp::now())))
             .condition_expression("attribute_not_exists(pk)")
             .build()
             .map_err(StoreError::from)?;
@@ -172,8 +206,9 @@ impl ProductTable {
     ) -> Result<(), CatalogError> {
         let mut set = "SET slug = :slug, #name = :name, description = :description, \
              price_cents = :price, currency = :currency, category = :category, \
-             image = :image, #status = :status, featured = :featured, updated_at = :now"
-            .to_owned();
+             image = :image, #status = :status, featured = :featured, updated_at = :now, "
+            .to_owned()
+            + STAMP_CHANGE;
         let mut condition = "updated_at = :read".to_owned();
         if with_stock {
             set.push_str(", stock = :stock");
@@ -197,6 +232,7 @@ impl ProductTable {
             .expression_attribute_values(":featured", AttributeValue::Bool(after.featured))
             .expression_attribute_values(":now", n(after.updated_at.millis()))
             .expression_attribute_values(":read", n(before.updated_at.millis()));
+        update = stamped(update, &before.id);
         if with_stock {
             update = update
                 .expression_attribute_values(":stock", n(after.stock))
@@ -247,12 +283,11 @@ impl ProductTable {
         let update = Update::builder()
             .table_name(&self.name)
             .key("pk", s(product_pk(id)))
-            .update_expression("SET stock = :to")
+            .update_expression(format!("SET stock = :to, {STAMP_CHANGE}"))
             .condition_expression("stock = :from")
             .expression_attribute_values(":to", n(to))
-            .expression_attribute_values(":from", n(from))
-            .build()
-            .map_err(StoreError::from)?;
+            .expression_attribute_values(":from", n(from));
+        let update = stamped(update, id).build().map_err(StoreError::from)?;
         let tx = Transaction::new()
             .with("stock", TransactWriteItem::builder().update(update).build())
             .with("audit", audit);
@@ -363,6 +398,36 @@ impl ProductTable {
         Ok((products, next))
     }
 
+    /// Every product (any status) whose page changed at or after `since`, oldest change first,
+    /// following pages to the end. Read from an index, so a change a moment old may be missing
+    /// (see the catalog service's settling).
+    pub async fn changed_since(&self, since: Timestamp) -> Result<Vec<Product>, StoreError> {
+        let mut changed = Vec::new();
+        let mut start: Option<Item> = None;
+        loop {
+            let out = self
+                .store
+                .client
+                .query()
+                .table_name(&self.name)
+                .index_name(BY_CHANGE)
+                .key_condition_expression("change_feed = :feed AND changed_sk >= :from")
+                .expression_attribute_values(":feed", s(CHANGE_FEED))
+                .expression_attribute_values(":from", s(changed_from(since)))
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(|e| StoreError::call("Query", e))?;
+            for item in out.items() {
+                changed.push(self.product_from(item)?);
+            }
+            match out.last_evaluated_key() {
+                Some(key) => start = Some(key.clone()),
+                None => return Ok(changed),
+            }
+        }
+    }
+
     /// Every product with `status`, following pages to the end.
     pub async fn all_by_status(&self, status: ProductStatus) -> Result<Vec<Product>, StoreError> {
         let mut all = Vec::new();
@@ -418,45 +483,53 @@ pub(crate) fn bump_version_item(products_table: &str) -> Result<TransactWriteIte
 }
 
 /// The transaction item that takes `quantity` from an active product's stock, failing (and
-/// with it the whole transaction) when fewer than `quantity + keep` are left. A take that
-/// keeps [`STOCK_SHOWN_ALIKE_FROM`](super::STOCK_SHOWN_ALIKE_FROM) changes no page.
+/// with it the whole transaction) when fewer than `quantity` are left.
+///
+/// A `quiet` take also fails unless [`STOCK_SHOWN_ALIKE_FROM`](super::STOCK_SHOWN_ALIKE_FROM)
+/// stay: it changes no page, so it leaves the change feed alone. Any other take puts the
+/// product on the feed; its transaction must bump the catalog version.
 pub(crate) fn take_stock_item(
     products_table: &str,
     id: &ProductId,
     quantity: u16,
-    keep: u32,
+    quiet: bool,
 ) -> Result<TransactWriteItem, StoreError> {
-    Ok(TransactWriteItem::builder()
-        .update(
-            Update::builder()
-                .table_name(products_table)
-                .key("pk", s(product_pk(id)))
-                .update_expression("SET stock = stock - :q")
-                .condition_expression("stock >= :least AND #status = :active")
-                .expression_attribute_names("#status", "status")
-                .expression_attribute_values(":q", n(quantity))
-                .expression_attribute_values(":least", n(u32::from(quantity) + keep))
-                .expression_attribute_values(":active", s(ProductStatus::Active.as_str()))
-                .build()?,
-        )
-        .build())
+    let update = Update::builder()
+        .table_name(products_table)
+        .key("pk", s(product_pk(id)))
+        .condition_expression("stock >= :least AND #status = :active")
+        .expression_attribute_names("#status", "status")
+        .expression_attribute_values(":q", n(quantity))
+        .expression_attribute_values(":active", s(ProductStatus::Active.as_str()));
+    let update = if quiet {
+        update
+            .update_expression("SET stock = stock - :q")
+            .expression_attribute_values(
+                ":least",
+                n(u32::from(quantity) + super::STOCK_SHOWN_ALIKE_FROM),
+            )
+    } else {
+        let update = update
+            .update_expression(format!("SET stock = stock - :q, {STAMP_CHANGE}"))
+            .expression_attribute_values(":least", n(quantity));
+        stamped(update, id)
+    };
+    Ok(TransactWriteItem::builder().update(update.build()?).build())
 }
 
-/// The transaction item that puts `quantity` back into a product's stock.
+/// The transaction item that puts `quantity` back into a product's stock, putting it on the
+/// change feed; its transaction must bump the catalog version.
 pub(crate) fn return_stock_item(
     products_table: &str,
     id: &ProductId,
     quantity: u16,
 ) -> Result<TransactWriteItem, StoreError> {
-    Ok(TransactWriteItem::builder()
-        .update(
-            Update::builder()
-                .table_name(products_table)
-                .key("pk", s(product_pk(id)))
-                .update_expression("ADD stock :q")
-                .condition_expression("attribute_exists(pk)")
-                .expression_attribute_values(":q", n(quantity))
-                .build()?,
-        )
-        .build())
+    let update = Update::builder()
+        .table_name(products_table)
+        .key("pk", s(product_pk(id)))
+        .update_expression(format!("ADD stock :q SET {STAMP_CHANGE}"))
+        .condition_expression("attribute_exists(pk)")
+        .expression_attribute_values(":q", n(quantity));
+    let update = stamped(update, id);
+    Ok(TransactWriteItem::builder().update(update.build()?).build())
 }

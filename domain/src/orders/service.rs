@@ -223,12 +223,12 @@ impl OrderService {
         let orders = self.store.tables.orders();
         let mut tx = Transaction::new();
         for (i, line) in order.lines.iter().enumerate() {
-            let keep = if quiet.line(i) {
-                STOCK_SHOWN_ALIKE_FROM
-            } else {
-                0
-            };
-            let take = take_stock_item(&products, &line.product_id, line.quantity.get(), keep)?;
+            let take = take_stock_item(
+                &products,
+                &line.product_id,
+                line.quantity.get(),
+                quiet.line(i),
+            )?;
             tx.push(PlaceItem::Stock(i), take);
         }
         if !quiet.all() {

@@ -63,6 +63,10 @@ pub mod products {
     pub const BY_STATUS: &str = "by_status";
     /// Products by category, newest first.
     pub const BY_CATEGORY: &str = "by_category";
+    /// Products by when they last changed what a page shows, oldest first: the change feed
+    /// replicas read to refresh their snapshot with only what changed. Written by product
+    /// edits, stock adjustments and the sales that change a page, not by quiet sales.
+    pub const BY_CHANGE: &str = "by_change";
 }
 
 /// The users table's secondary index.
@@ -126,6 +130,11 @@ fn specs(names: &TableNames) -> Vec<TableSpec> {
                     name: products::BY_CATEGORY,
                     hash: "category",
                     range: "created_sk",
+                },
+                Index {
+                    name: products::BY_CHANGE,
+                    hash: "change_feed",
+                    range: "changed_sk",
                 },
             ],
             ttl: false,
