@@ -725,3 +725,44 @@ async fn a_sale_that_sells_out_a_product_refreshes_that_product_only_on_another_
     assert_eq!(page.product.stock_state(), StockState::SoldOut);
     assert_eq!(page.product.stock_state().label(), "Sold out");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replay_after_the_cart_changed_returns_the_order_its_key_placed() {
+    let (_db, shop) = shop().await;
+    let mug = product(&shop.catalog, "Replay Mug", 1_200, 50).await;
+    let gone = product(&shop.catalog, "Replay Last Lamp", 900, 1).await;
+    let who = customer();
+    let cart = CartOwner::Customer(who.clone());
+    shop.carts.add(&cart, &mug.id, q(1)).await.unwrap();
+    let first = shop
+        .orders
+        .place(checkout(&who, "replay-key-000000001"))
+        .await
+        .unwrap();
+    // A new cart, whose only line then sells out to someone else.
+    shop.carts.add(&cart, &gone.id, q(1)).await.unwrap();
+    let other = customer();
+    shop.carts
+        .add(&CartOwner::Customer(other.clone()), &gone.id, q(1))
+        .await
+        .unwrap();
+    shop.orders
+        .place(checkout(&other, "replay-other-0000001"))
+        .await
+        .unwrap();
+
+    let replayed = shop
+        .orders
+        .place(checkout(&who, "replay-key-000000001"))
+        .await
+        .unwrap();
+    assert_eq!(replayed.id, first.id);
+    assert_eq!(stock_of(&shop, &mug).await, 49);
+    // The cart that changed is still there for a checkout of its own.
+    assert!(matches!(
+        shop.orders
+            .place(checkout(&who, "replay-key-000000002"))
+            .await,
+        Err(OrderError::OutOfStock(_))
+    ));
+}

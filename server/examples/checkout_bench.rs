@@ -1,118 +1,221 @@
-//! `make bench`, checkout part: orders per second and latency with 32 concurrent shoppers
-//! against the embedded store (dynoxide on 127.0.0.1, database in a temporary directory),
-//! through the same services the server uses; and sign-in latency (argon2id dominated).
+//! `make bench`, the in-process parts, each printing lines for bench/REPORT.md:
 //!
-//! Usage: `checkout_bench [SECONDS]`
+//! - `checkout_bench checkout [SECONDS]`: orders per second and latency with 32 concurrent
+//!   shoppers against the embedded store (dynoxide on 127.0.0.1, database in a temporary
+//!   directory), through the same services the server uses; next to it the store's ceiling
+//!   for the same transaction shape (a bare `TransactWriteItems` of the same items, same
+//!   run); then sign-in latency (argon2id dominated).
+//! - `checkout_bench shoppers URL SECONDS`: 32 shoppers checking out continuously through the
+//!   services of a second replica on the store at URL (tables `cloudmart-*`), for the
+//!   mixed-load figure: the server under test serves pages meanwhile.
+//! - `checkout_bench catalog-write URL N`: writes N generated products (1 in 100 low on stock)
+//!   into the store at URL, for the large-catalog figures the server is then measured on.
+//! - `checkout_bench sellout URL`: on a second replica, sells out one low product of that
+//!   catalog (the server under test then refreshes).
+//! - `checkout_bench store DIR`: serves the embedded store from DIR on 127.0.0.1 and prints
+//!   its URL, until SIGTERM (the mixed-load run's shared store).
 
 use domain::cart::CartOwner;
-use domain::catalog::{Category, NewProduct, ProductName, ProductStatus, Slug};
+use domain::catalog::{Category, NewProduct, Product, ProductId, ProductName, ProductStatus, Slug};
 use domain::identity::{Email, SignIn, SignUp, UserId};
 use domain::orders::{Checkout, IdempotencyKey, Quantity, ShippingAddress};
 use domain::services::Services;
 use domain::store::embedded::EmbeddedDynamo;
 use domain::store::{init_tables, Store, StoreEndpoint};
+use domain::time::Timestamp;
 use domain::{Currency, Money};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const CLIENTS: usize = 32;
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i.min(sorted.len() - 1)]
 }
 
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn usage() -> ! {
+    eprintln!(
+        "usage: checkout_bench checkout [SECONDS] | shoppers URL SECONDS | catalog-write URL N \
+         | sellout URL | store DIR"
+    );
+    std::process::exit(2)
+}
+
 #[tokio::main]
 async fn main() {
-    let seconds: u64 = std::env::args()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(10);
-    let dir = std::env::temp_dir().join(format!("cloudmart-checkout-bench-{}", std::process::id()));
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let arg = |i: usize| args.get(i).map(String::as_str);
+    let number = |i: usize, default: u64| arg(i).map_or(Some(default), |s| s.parse().ok());
+    match arg(0) {
+        Some("checkout") => checkout(number(1, 10).unwrap_or_else(|| usage())).await,
+        Some("shoppers") => {
+            let (Some(url), Some(seconds)) = (arg(1), number(2, 10)) else {
+                usage()
+            };
+            shoppers(url, seconds).await
+        }
+        Some("catalog-write") => {
+            let (Some(url), Some(count)) = (arg(1), number(2, 100_000)) else {
+                usage()
+            };
+            catalog_write(url, count as usize).await
+        }
+        Some("sellout") => sellout(arg(1).unwrap_or_else(|| usage())).await,
+        Some("store") => store(PathBuf::from(arg(1).unwrap_or_else(|| usage()))).await,
+        _ => usage(),
+    }
+}
+
+/// A fresh embedded store in a temporary directory, with its tables.
+async fn fresh_store(name: &str) -> (EmbeddedDynamo, Store, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("cloudmart-{name}-{}", std::process::id()));
     let db = EmbeddedDynamo::in_dir(&dir).await.expect("embedded store");
     let store = Store::connect(&StoreEndpoint::Url(db.endpoint().to_owned()), "bench-").await;
     init_tables(&store).await.expect("tables");
-    let services = Arc::new(Services::start(store).await.expect("services"));
-    let mut workers = domain::worker::Workers::new();
-    let catalog = services.catalog.clone();
-    workers.spawn("catalog-refresher", |stop| {
-        catalog.keep_fresh(Duration::from_secs(2), stop)
-    });
+    (db, store, dir)
+}
 
-    let mut products = Vec::new();
+fn new_product(name: &str, stock: u32) -> NewProduct {
+    NewProduct {
+        slug: Slug::from_name(name),
+        name: ProductName::parse(name).unwrap(),
+        description: "Benchmark stock.".into(),
+        price: Money::new(1_000 + name.len() as i64 * 37, Currency::Usd).unwrap(),
+        category: Category::Books,
+        image: "/images/demo/x.svg".into(),
+        stock,
+        status: ProductStatus::Active,
+        featured: false,
+    }
+}
+
+/// Products with stock to last any run: every sale is quiet.
+async fn plentiful_products(services: &Services, tag: &str) -> Arc<Vec<ProductId>> {
+    let mut ids = Vec::new();
     for i in 0..16 {
-        let name = format!("Bench Product {i}");
         let p = services
             .catalog
-            .create(NewProduct {
-                slug: Slug::from_name(&name),
-                name: ProductName::parse(&name).unwrap(),
-                description: "Benchmark stock.".into(),
-                price: Money::new(1_000 + i * 37, Currency::Usd).unwrap(),
-                category: Category::Books,
-                image: "/images/demo/x.svg".into(),
-                stock: 10_000_000,
-                status: ProductStatus::Active,
-                featured: false,
-            })
+            .create(new_product(&format!("Bench {tag} Product {i}"), 10_000_000))
             .await
             .expect("product");
-        products.push(p.id);
+        ids.push(p.id);
     }
-    let products = Arc::new(products);
+    Arc::new(ids)
+}
+
+/// 32 shoppers adding one product and checking out until `deadline`: the latency of each
+/// placed order (add + place), and how many checkouts failed.
+async fn run_shoppers(
+    services: Arc<Services>,
+    products: Arc<Vec<ProductId>>,
+    deadline: Instant,
+) -> (Vec<Duration>, u64) {
     let address =
         ShippingAddress::parse("Bench", "1 Load St", "", "Loopback", "127", "Localhost").unwrap();
-
-    let deadline = Instant::now() + Duration::from_secs(seconds);
-    let started = Instant::now();
+    let run = std::process::id();
     let tasks: Vec<_> = (0..CLIENTS)
         .map(|c| {
             let (services, products, address) =
                 (services.clone(), products.clone(), address.clone());
             tokio::spawn(async move {
-                let customer = UserId::parse(&format!("00000000-0000-4000-8000-{c:012}")).unwrap();
+                let customer = UserId::parse(&format!(
+                    "00000000-0000-4000-8000-{:012}",
+                    u64::from(run) * 100 + c as u64
+                ))
+                .unwrap();
                 let owner = CartOwner::Customer(customer.clone());
-                let mut latencies = Vec::new();
+                let (mut latencies, mut failed) = (Vec::new(), 0u64);
                 let mut n = 0u64;
                 while Instant::now() < deadline {
                     let product = &products[(c + n as usize) % products.len()];
                     let t = Instant::now();
-                    services
+                    let added = services
                         .carts
                         .add(&owner, product, Quantity::parse(1).unwrap())
-                        .await
-                        .expect("add");
-                    let order = services
-                        .orders
-                        .place(Checkout {
-                            customer: customer.clone(),
-                            email: Email::parse("bench@example.com").unwrap(),
-                            address: address.clone(),
-                            key: IdempotencyKey::parse(&format!("bench-{c:04}-{n:010}")).unwrap(),
-                        })
                         .await;
-                    if order.is_ok() {
+                    let key = format!("bench-{run}-{c:04}-{n:010}");
+                    let placed = match added {
+                        Ok(_) => services
+                            .orders
+                            .place(Checkout {
+                                customer: customer.clone(),
+                                email: Email::parse("bench@example.com").unwrap(),
+                                address: address.clone(),
+                                key: IdempotencyKey::parse(&key).unwrap(),
+                            })
+                            .await
+                            .is_ok(),
+                        Err(_) => false,
+                    };
+                    if placed {
                         latencies.push(t.elapsed());
+                    } else {
+                        failed += 1;
                     }
                     n += 1;
                 }
-                latencies
+                (latencies, failed)
             })
         })
         .collect();
-    let mut all = Vec::new();
+    let (mut all, mut failed) = (Vec::new(), 0);
     for t in tasks {
-        all.extend(t.await.unwrap());
+        let (latencies, f) = t.await.unwrap();
+        all.extend(latencies);
+        failed += f;
     }
-    let elapsed = started.elapsed().as_secs_f64();
     all.sort();
+    (all, failed)
+}
+
+fn print_orders(what: &str, seconds: f64, latencies: &[Duration], failed: u64) {
     println!(
-        "checkout, {CLIENTS} concurrent shoppers, {seconds}s: {} orders, {:.0} orders/s, add+place median {:.1} ms, p99 {:.1} ms",
-        all.len(),
-        all.len() as f64 / elapsed,
-        percentile(&all, 0.5).as_secs_f64() * 1000.0,
-        percentile(&all, 0.99).as_secs_f64() * 1000.0,
+        "{what}: {} orders in {seconds:.1}s, {:.0} orders/s, median {:.1} ms, p99 {:.1} ms, {failed} failed",
+        latencies.len(),
+        latencies.len() as f64 / seconds,
+        ms(percentile(latencies, 0.5)),
+        ms(percentile(latencies, 0.99)),
     );
+}
+
+async fn checkout(seconds: u64) {
+    let (db, store, dir) = fresh_store("checkout-bench").await;
+    let services = Arc::new(Services::start(store.clone()).await.expect("services"));
+    let mut workers = domain::worker::Workers::new();
+    let catalog = services.catalog.clone();
+    workers.spawn("catalog-refresher", |stop| {
+        catalog.keep_fresh(Duration::from_secs(2), stop)
+    });
+    let products = plentiful_products(&services, "Checkout").await;
+    let started = Instant::now();
+    let (latencies, failed) = run_shoppers(
+        services.clone(),
+        products.clone(),
+        started + Duration::from_secs(seconds),
+    )
+    .await;
+    let elapsed = started.elapsed().as_secs_f64();
+    print_orders(
+        &format!("checkout, {CLIENTS} concurrent shoppers"),
+        elapsed,
+        &latencies,
+        failed,
+    );
+    for p in products.iter() {
+        let stock = services.catalog.get(p).await.expect("product").stock;
+        assert!(stock <= 10_000_000, "stock went up");
+    }
+
+    bare_transactions(&store, &products, seconds).await;
 
     let form = SignUp::parse("Bench", "bench-signin@example.com", "bench password 1").unwrap();
     services.identity.sign_up(form).await.expect("sign up");
@@ -133,10 +236,257 @@ async fn main() {
     signins.sort();
     println!(
         "sign-in (argon2id 19 MiB, t=2, p=1): median {:.1} ms, p99 {:.1} ms over {} sign-ins",
-        percentile(&signins, 0.5).as_secs_f64() * 1000.0,
-        percentile(&signins, 0.99).as_secs_f64() * 1000.0,
+        ms(percentile(&signins, 0.5)),
+        ms(percentile(&signins, 0.99)),
         signins.len()
     );
+    workers.stop(Duration::from_secs(2)).await;
     db.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The store's ceiling for a one-line checkout's write: the same items in one bare
+/// `TransactWriteItems` (stock take with its condition, order, idempotency key and number
+/// claims, cart delete, a day-sales shard), with no reads and no service code around it.
+async fn bare_transactions(store: &Store, products: &Arc<Vec<ProductId>>, seconds: u64) {
+    use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
+    let s = |v: String| AttributeValue::S(v);
+    let n = |v: i64| AttributeValue::N(v.to_string());
+    let (products_table, orders, carts) = (
+        store.tables.products(),
+        store.tables.orders(),
+        store.tables.carts(),
+    );
+    // About the size of a one-line order item.
+    let order_body = "x".repeat(900);
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..CLIENTS)
+        .map(|c| {
+            let store = store.clone();
+            let products = products.clone();
+            let (products_table, orders, carts, order_body) = (
+                products_table.clone(),
+                orders.clone(),
+                carts.clone(),
+                order_body.clone(),
+            );
+            tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                let mut i = 0usize;
+                while Instant::now() < deadline {
+                    let product = &products[(c + i) % products.len()];
+                    let id = format!("bare-{c}-{i}");
+                    let put = |pk: String, body: Option<&str>| {
+                        let mut put = Put::builder()
+                            .table_name(&orders)
+                            .item("pk", s(pk))
+                            .condition_expression("attribute_not_exists(pk)");
+                        if let Some(body) = body {
+                            put = put.item("body", s(body.to_owned()));
+                        }
+                        TransactWriteItem::builder()
+                            .put(put.build().unwrap())
+                            .build()
+                    };
+                    let items = vec![
+                        TransactWriteItem::builder()
+                            .update(
+                                Update::builder()
+                                    .table_name(&products_table)
+                                    .key("pk", s(format!("P#{}", product.as_str())))
+                                    .update_expression("SET stock = stock - :q")
+                                    .condition_expression("stock >= :least")
+                                    .expression_attribute_values(":q", n(1))
+                                    .expression_attribute_values(":least", n(11))
+                                    .build()
+                                    .unwrap(),
+                            )
+                            .build(),
+                        put(format!("O#{id}"), Some(&order_body)),
+                        put(format!("K#{id}"), None),
+                        put(format!("N#{id}"), None),
+                        TransactWriteItem::builder()
+                            .delete(
+                                Delete::builder()
+                                    .table_name(&carts)
+                                    .key("pk", s(format!("C#{id}")))
+                                    .build()
+                                    .unwrap(),
+                            )
+                            .build(),
+                        TransactWriteItem::builder()
+                            .update(
+                                Update::builder()
+                                    .table_name(&orders)
+                                    .key("pk", s(format!("D#bare#{}", (c + i) % 16)))
+                                    .update_expression("ADD orders :one, revenue_cents :cents")
+                                    .expression_attribute_values(":one", n(1))
+                                    .expression_attribute_values(":cents", n(1_499))
+                                    .build()
+                                    .unwrap(),
+                            )
+                            .build(),
+                    ];
+                    let t = Instant::now();
+                    let written = store
+                        .client
+                        .transact_write_items()
+                        .set_transact_items(Some(items))
+                        .send()
+                        .await;
+                    if written.is_ok() {
+                        latencies.push(t.elapsed());
+                    }
+                    i += 1;
+                }
+                latencies
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    all.sort();
+    print_orders(
+        &format!("ceiling: bare TransactWriteItems of the same 6 items, {CLIENTS} concurrent"),
+        started.elapsed().as_secs_f64(),
+        &all,
+        0,
+    );
+}
+
+async fn shoppers(url: &str, seconds: u64) {
+    let services = Arc::new(
+        Services::start(shared_store(url).await)
+            .await
+            .expect("services"),
+    );
+    let products = plentiful_products(&services, &format!("Mixed {}", std::process::id())).await;
+    // Let the server under test take in the new products before the clock starts.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    println!("shopping");
+    let started = Instant::now();
+    let (latencies, failed) =
+        run_shoppers(services, products, started + Duration::from_secs(seconds)).await;
+    print_orders(
+        &format!("{CLIENTS} shoppers on a second replica"),
+        started.elapsed().as_secs_f64(),
+        &latencies,
+        failed,
+    );
+}
+
+/// `count` generated products across the categories, a few of them low on stock.
+fn generated(count: usize) -> Vec<Product> {
+    let words = [
+        "Trail", "Harbor", "Cedar", "Summit", "Nova", "Ember", "Atlas", "Willow", "Quartz", "Drift",
+    ];
+    let kinds = [
+        "Lamp", "Jacket", "Kettle", "Novel", "Speaker", "Boots", "Puzzle", "Serum", "Racket",
+    ];
+    let now = Timestamp::now();
+    (0..count)
+        .map(|i| {
+            let name = format!(
+                "{} {} {i}",
+                words[i % words.len()],
+                kinds[(i / words.len()) % kinds.len()]
+            );
+            Product {
+                id: ProductId::generate(),
+                slug: Slug::from_name(&name),
+                description: format!(
+                    "The {name}: a generated product for the benchmark, with a description of \
+                     about the length a real shop writes for its products, so that search and \
+                     memory are measured on realistic text."
+                ),
+                name,
+                price: Money::new(500 + (i as i64 * 37) % 50_000, Currency::Usd).unwrap(),
+                category: Category::ALL[i % Category::ALL.len()],
+                image: "/images/demo/x.svg".into(),
+                stock: if i % 100 == 0 { 2 } else { 500 },
+                status: ProductStatus::Active,
+                featured: i % 50 == 0,
+                created_at: Timestamp(now.millis() - i as i64),
+                updated_at: now,
+            }
+        })
+        .collect()
+}
+
+async fn shared_store(url: &str) -> Store {
+    let store = Store::connect(&StoreEndpoint::Url(url.to_owned()), "cloudmart-").await;
+    init_tables(&store).await.expect("tables");
+    store
+}
+
+async fn catalog_write(url: &str, count: usize) {
+    let writer = Arc::new(
+        Services::start(shared_store(url).await)
+            .await
+            .expect("services"),
+    );
+    let t = Instant::now();
+    let products = Arc::new(generated(count));
+    let chunks: Vec<_> = (0..count.div_ceil(2_000))
+        .map(|i| {
+            let (writer, products) = (writer.clone(), products.clone());
+            tokio::spawn(async move {
+                let chunk = &products[i * 2_000..((i + 1) * 2_000).min(products.len())];
+                writer
+                    .catalog
+                    .bulk_insert(chunk)
+                    .await
+                    .expect("bulk insert");
+            })
+        })
+        .collect();
+    for chunk in chunks {
+        chunk.await.unwrap();
+    }
+    println!(
+        "catalog of {count} products written in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+}
+
+async fn sellout(url: &str) {
+    let seller = Services::start(shared_store(url).await)
+        .await
+        .expect("services");
+    let snapshot = seller.catalog.snapshot();
+    let low = snapshot
+        .products()
+        .find(|p| p.stock > 0 && p.stock < 10)
+        .expect("a low product")
+        .clone();
+    let who = UserId::parse("00000000-0000-4000-8000-000000000001").unwrap();
+    let owner = CartOwner::Customer(who.clone());
+    let quantity = Quantity::parse(i64::from(low.stock)).unwrap();
+    seller
+        .carts
+        .add(&owner, &low.id, quantity)
+        .await
+        .expect("add");
+    seller
+        .orders
+        .place(Checkout {
+            customer: who,
+            email: Email::parse("bench@example.com").unwrap(),
+            address: ShippingAddress::parse("Bench", "1 Load St", "", "Loopback", "127", "Local")
+                .unwrap(),
+            key: IdempotencyKey::parse(&format!("sellout-{}", low.id.as_str())).unwrap(),
+        })
+        .await
+        .expect("order");
+    println!("/products/{}", low.slug.as_str());
+}
+
+async fn store(dir: PathBuf) {
+    let db = EmbeddedDynamo::in_dir(&dir).await.expect("embedded store");
+    println!("{}", db.endpoint());
+    let _ = tokio::signal::ctrl_c().await;
+    db.stop().await;
 }

@@ -24,6 +24,7 @@ use axum::response::Response;
 use bytes::Bytes;
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::RwLock;
 
 const MAX_PAGES: usize = 2048;
@@ -34,6 +35,15 @@ const CACHEABLE_PARAMS: [&str; 4] = ["q", "category", "sort", "page"];
 #[derive(Default)]
 pub struct PageCache {
     inner: RwLock<Generation>,
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+/// How often a shared page was found in the cache, and how often it had to be rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lookups {
+    pub hits: u64,
+    pub misses: u64,
 }
 
 #[derive(Default)]
@@ -121,6 +131,13 @@ fn accepts_gzip(request: &Request) -> bool {
 }
 
 impl PageCache {
+    pub fn lookups(&self) -> Lookups {
+        Lookups {
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+        }
+    }
+
     fn get(&self, key: &str, generation: u64) -> Option<Page> {
         let inner = self.inner.read().ok()?;
         if inner.number != generation {
@@ -265,8 +282,10 @@ async fn cached_or_rendered(
     // Read before rendering: a page is never tagged newer than the data it shows.
     let generation = state.services.catalog.generation();
     if let Some(page) = state.page_cache.get(&key, generation) {
+        state.page_cache.hits.fetch_add(1, Ordering::Relaxed);
         return Ok((page, "hit"));
     }
+    state.page_cache.misses.fetch_add(1, Ordering::Relaxed);
     // Render uncompressed: the cache keeps the plain page and its gzip twin.
     request.headers_mut().remove(header::ACCEPT_ENCODING);
     let response = next.run(request).await;

@@ -12,6 +12,7 @@ mod csrf;
 mod health;
 mod html_cache;
 pub mod limits;
+mod metrics;
 pub mod problem;
 mod rate_limit;
 mod request_guard;

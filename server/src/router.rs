@@ -132,6 +132,10 @@ fn raw_endpoints() -> Vec<(RawRoute, MethodRouter<AppState>)> {
         (RawRoute::public("GET", "/health/live"), get(health::live)),
         (RawRoute::public("GET", "/health/ready"), get(health::ready)),
         (
+            RawRoute::public("GET", "/metrics"),
+            get(crate::metrics::metrics),
+        ),
+        (
             RawRoute::public("POST", security_headers::REPORT_PATH),
             post(security_headers::report),
         ),

@@ -483,3 +483,29 @@ async fn a_sale_leaves_the_cached_pages_alone_until_it_sells_a_product_out() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_count_page_cache_hits_and_misses_in_the_prometheus_format() {
+    let app = TestApp::spawn().await;
+    let count = |body: &str, result: &str| -> u64 {
+        let line = format!("cloudmart_page_cache_lookups_total{{result=\"{result}\"}} ");
+        body.lines()
+            .find_map(|l| l.strip_prefix(&line)?.parse().ok())
+            .unwrap_or_else(|| panic!("no {result} count in {body}"))
+    };
+    let before = app.get("/metrics").await;
+    assert_eq!(before.status, StatusCode::OK);
+    assert!(before
+        .header("content-type")
+        .starts_with("text/plain; version=0.0.4"));
+    assert!(before
+        .body
+        .contains("# TYPE cloudmart_page_cache_lookups_total counter"));
+    let path = "/?q=metrics-probe";
+    assert_eq!(app.get(path).await.header("x-page-cache"), "miss");
+    assert_eq!(app.get(path).await.header("x-page-cache"), "hit");
+    let after = app.get("/metrics").await;
+    assert_eq!(count(&after.body, "miss") - count(&before.body, "miss"), 1);
+    assert_eq!(count(&after.body, "hit") - count(&before.body, "hit"), 1);
+    assert!(after.body.contains("cloudmart_catalog_snapshot_products "));
+}

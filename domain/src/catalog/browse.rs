@@ -5,7 +5,7 @@ use super::search::{self, SearchDoc};
 use super::{CatalogQuery, Category, Product, ProductCard, SortOrder};
 use serde::{Deserialize, Serialize};
 use std::borrow::Borrow;
-use std::cmp::Reverse;
+use std::cmp::Ordering;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CatalogPage {
@@ -49,14 +49,27 @@ pub fn browse<P: Borrow<Product>, D: Borrow<SearchDoc>>(
         })
         .collect();
 
-    let hits = in_order(matching, query);
-    let (items, page, page_count) = paginate(&hits, query.page, CatalogQuery::PAGE_SIZE);
+    let mut hits = in_category(matching, query);
     let total = hits.len();
-    let items = items.iter().map(|p| p.card()).collect();
+    let (range, page, page_count) = page_bounds(total, query.page, CatalogQuery::PAGE_SIZE);
+    let (start, end) = (range.start, range.end);
+    // Only the hits up to this page's end need ordering: with a large catalog, sorting them
+    // all would cost most of the render.
+    let order = ordering(query.sort);
+    if end < total {
+        hits.select_nth_unstable_by(end, &order);
+    }
+    hits[..end].sort_unstable_by(&order);
+    let items = hits[start..end].iter().map(|(p, _)| p.card()).collect();
 
     let suggestion = if total == 0 && !terms.is_empty() {
         let docs = || docs.iter().map(Borrow::borrow);
-        search::suggest(&terms, docs().flat_map(SearchDoc::vocabulary)).filter(|better| {
+        // Each word once: a large catalog repeats its words many times over.
+        let vocabulary: std::collections::HashSet<&str> =
+            docs().flat_map(SearchDoc::vocabulary).collect();
+        let mut vocabulary: Vec<&str> = vocabulary.into_iter().collect();
+        vocabulary.sort_unstable();
+        search::suggest(&terms, vocabulary.iter().copied()).filter(|better| {
             let better_terms = search::terms(better);
             docs().any(|d| d.score(&better_terms).is_some())
         })
@@ -96,43 +109,67 @@ fn scored<'a, P: Borrow<Product>, D: Borrow<SearchDoc>>(
         .collect()
 }
 
-fn in_order<'a>(matching: Vec<(&'a Product, u32)>, query: &CatalogQuery) -> Vec<&'a Product> {
-    let mut hits: Vec<(&Product, u32)> = matching
+fn in_category<'a>(
+    matching: Vec<(&'a Product, u32)>,
+    query: &CatalogQuery,
+) -> Vec<(&'a Product, u32)> {
+    matching
         .into_iter()
         .filter(|(p, _)| query.category.is_none_or(|c| p.category == c))
-        .collect();
-    sort_hits(&mut hits, query.sort);
+        .collect()
+}
+
+fn in_order<'a>(matching: Vec<(&'a Product, u32)>, query: &CatalogQuery) -> Vec<&'a Product> {
+    let mut hits = in_category(matching, query);
+    hits.sort_unstable_by(ordering(query.sort));
     hits.into_iter().map(|(p, _)| p).collect()
 }
 
 /// Page `page` (1-based, clamped to the pages that exist) of `items`: the slice, the page
 /// number answered and the page count (at least 1).
 pub fn paginate<T>(items: &[T], page: u32, size: usize) -> (&[T], u32, u32) {
-    let page_count = u32::try_from(items.len().div_ceil(size).max(1)).unwrap_or(u32::MAX);
-    let page = page.clamp(1, page_count);
-    let start = ((page as usize - 1) * size).min(items.len());
-    let end = (start + size).min(items.len());
-    (&items[start..end], page, page_count)
+    let (range, page, page_count) = page_bounds(items.len(), page, size);
+    (&items[range], page, page_count)
 }
 
-fn sort_hits(hits: &mut [(&Product, u32)], sort: SortOrder) {
-    match sort {
-        SortOrder::Featured => hits.sort_by_key(|(p, score)| {
-            (
-                Reverse(*score),
-                Reverse(p.featured),
-                Reverse(p.stock_state().is_available()),
-                Reverse(p.created_at),
-                p.id.clone(),
-            )
-        }),
-        SortOrder::PriceAsc => hits.sort_by_key(|(p, _)| (p.price.cents(), p.name.to_lowercase())),
-        SortOrder::PriceDesc => {
-            hits.sort_by_key(|(p, _)| (Reverse(p.price.cents()), p.name.to_lowercase()))
+/// Where page `page` (1-based, clamped) of `total` items lies, the page answered and the page
+/// count (at least 1).
+fn page_bounds(total: usize, page: u32, size: usize) -> (std::ops::Range<usize>, u32, u32) {
+    let page_count = u32::try_from(total.div_ceil(size).max(1)).unwrap_or(u32::MAX);
+    let page = page.clamp(1, page_count);
+    let start = ((page as usize - 1) * size).min(total);
+    let end = (start + size).min(total);
+    (start..end, page, page_count)
+}
+
+type Hit<'a> = (&'a Product, u32);
+
+/// The order of `sort` over hits (a product and its relevance): a total order, the id
+/// breaking ties, comparing without allocating.
+fn ordering(sort: SortOrder) -> impl Fn(&Hit, &Hit) -> Ordering {
+    move |(a, a_score), (b, b_score)| {
+        let by_name = || lowercase(&a.name).cmp(lowercase(&b.name));
+        match sort {
+            SortOrder::Featured => b_score
+                .cmp(a_score)
+                .then(b.featured.cmp(&a.featured))
+                .then(
+                    b.stock_state()
+                        .is_available()
+                        .cmp(&a.stock_state().is_available()),
+                )
+                .then(b.created_at.cmp(&a.created_at)),
+            SortOrder::PriceAsc => a.price.cents().cmp(&b.price.cents()).then_with(by_name),
+            SortOrder::PriceDesc => b.price.cents().cmp(&a.price.cents()).then_with(by_name),
+            SortOrder::Newest => b.created_at.cmp(&a.created_at),
+            SortOrder::Name => by_name(),
         }
-        SortOrder::Newest => hits.sort_by_key(|(p, _)| (Reverse(p.created_at), p.id.clone())),
-        SortOrder::Name => hits.sort_by_key(|(p, _)| (p.name.to_lowercase(), p.id.clone())),
+        .then_with(|| a.id.cmp(&b.id))
     }
+}
+
+fn lowercase(text: &str) -> impl Iterator<Item = char> + '_ {
+    text.chars().flat_map(char::to_lowercase)
 }
 
 #[cfg(test)]

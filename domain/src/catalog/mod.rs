@@ -39,7 +39,10 @@ pub use query::{percent_encode, CatalogQuery, SortOrder};
 #[cfg(feature = "ssr")]
 pub use error::CatalogError;
 #[cfg(feature = "ssr")]
-pub use service::{CatalogService, CatalogSnapshot, Refreshed, SitemapEntry};
+pub use service::{
+    CatalogService, CatalogSnapshot, RefreshCounts, Refreshed, SitemapEntry, FEED_OVERLAP,
+    FEED_SETTLE, FULL_CHECK_EVERY,
+};
 #[cfg(feature = "ssr")]
 pub use table::ProductCursor;
 #[cfg(feature = "ssr")]

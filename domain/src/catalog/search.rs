@@ -28,26 +28,31 @@ pub fn terms(query: &str) -> Vec<String> {
     out
 }
 
-/// A product's searchable text, lowercased once when the catalog is loaded.
+/// A product's searchable text, lowercased and tokenized once when the catalog is loaded.
+/// Each field is its words joined by single spaces: one allocation per field rather than one
+/// per word, which is most of a large catalog's memory, and a fragment is found with one
+/// substring search per field.
 #[derive(Debug, Clone)]
 pub struct SearchDoc {
-    name: String,
-    name_words: Vec<String>,
-    category_words: Vec<String>,
-    description_words: Vec<String>,
+    name: Box<str>,
+    category: Box<str>,
+    description: Box<str>,
+}
+
+fn joined(text: &str) -> Box<str> {
+    tokenize(text).join(" ").into_boxed_str()
 }
 
 impl SearchDoc {
     pub fn of(product: &Product) -> Self {
         Self {
-            name: tokenize(&product.name).join(" "),
-            name_words: tokenize(&product.name),
-            category_words: tokenize(&format!(
+            name: joined(&product.name),
+            category: joined(&format!(
                 "{} {}",
                 product.category.label(),
                 product.category.slug()
             )),
-            description_words: tokenize(&product.description),
+            description: joined(&product.description),
         }
     }
 
@@ -58,9 +63,9 @@ impl SearchDoc {
         }
         let mut total = 0;
         for term in terms {
-            let name = field_score(&self.name_words, term).map(|s| s * 10);
-            let category = field_score(&self.category_words, term).map(|s| s * 4);
-            let description = field_score(&self.description_words, term);
+            let name = field_score(&self.name, term).map(|s| s * 10);
+            let category = field_score(&self.category, term).map(|s| s * 4);
+            let description = field_score(&self.description, term);
             total += [name, category, description].into_iter().flatten().max()?;
         }
         // The whole phrase, in order, inside the name.
@@ -72,29 +77,30 @@ impl SearchDoc {
 
     /// Words this document contributes to "did you mean" suggestions.
     pub fn vocabulary(&self) -> impl Iterator<Item = &str> + Clone {
-        self.name_words
-            .iter()
-            .chain(&self.category_words)
-            .map(String::as_str)
+        words(&self.name).chain(words(&self.category))
     }
 }
 
-/// 3 for a whole word, 2 for a word prefix, 1 for a fragment of at least 3 characters.
-fn field_score(words: &[String], term: &str) -> Option<u32> {
-    words
-        .iter()
-        .filter_map(|w| {
-            if w == term {
-                Some(3)
-            } else if w.starts_with(term) {
-                Some(2)
-            } else if term.chars().count() >= 3 && w.contains(term) {
-                Some(1)
-            } else {
-                None
-            }
-        })
-        .max()
+fn words(field: &str) -> std::iter::Filter<std::str::Split<'_, char>, fn(&&str) -> bool> {
+    field.split(' ').filter(|w| !w.is_empty())
+}
+
+/// 3 for a whole word, 2 for a word prefix, 1 for a fragment of at least 3 characters, in a
+/// field of words joined by spaces (a term has no spaces, so a fragment lies inside one word).
+fn field_score(field: &str, term: &str) -> Option<u32> {
+    let mut best = None;
+    for word in words(field) {
+        if word == term {
+            return Some(3);
+        }
+        if word.starts_with(term) {
+            best = Some(2);
+        }
+    }
+    if best.is_none() && term.chars().count() >= 3 && field.contains(term) {
+        best = Some(1);
+    }
+    best
 }
 
 /// A corrected query for a search that found nothing: each term that matches no vocabulary

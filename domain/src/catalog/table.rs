@@ -163,6 +163,27 @@ impl ProductTable {
         }
     }
 
+    /// Writes `products` and their slug claims unconditionally, in batches, then bumps the
+    /// version once. Only for filling a store that holds none of these slugs (a benchmark's
+    /// catalog, a migration): unlike [`ProductTable::insert`] nothing here refuses a taken
+    /// slug.
+    pub async fn bulk_insert(&self, products: &[Product]) -> Result<(), StoreError> {
+        let now = Timestamp::now();
+        let items = products
+            .iter()
+            .flat_map(|p| {
+                let claim = Item::from([
+                    ("pk".into(), s(slug_pk(&p.slug))),
+                    ("product_id".into(), s(p.id.as_str())),
+                ]);
+                [Self::to_item(p, now), claim]
+            })
+            .collect();
+        self.store.batch_put(&self.name, items).await?;
+        let bump = Transaction::<&'static str>::new().with("version", self.bump_version()?);
+        self.store.commit(&bump).await.map_err(StoreError::from)
+    }
+
     fn claim_slug(&self, slug: &Slug, id: &ProductId) -> Result<TransactWriteItem, StoreError> {
         let put = Put::builder()
             .table_name(&self.name)

@@ -135,23 +135,31 @@ impl OrderService {
     /// clearing the cart. Prices and totals come from the store. Submitting the same key again
     /// returns the order the first submission placed.
     #[tracing::instrument(name = "orders.place", skip_all)]
+    ///
+    /// The key is not looked up first: the transaction claims it, so a replay is refused by
+    /// the store and answered with the order that claimed it. Any other refusal (an empty
+    /// cart, a sold-out line) also looks the key up before it is reported, so a replay after
+    /// the cart changed still gets its order. A first submission costs no extra read.
     pub async fn place(&self, checkout: Checkout) -> Result<Order, OrderError> {
-        if let Some(existing) = self.order_for_key(&checkout).await? {
-            return Ok(existing);
+        match self.place_once(&checkout).await {
+            Ok(order) => Ok(order),
+            Err(refused) => match self.order_for_key(&checkout).await? {
+                Some(existing) => Ok(existing),
+                None => Err(refused),
+            },
         }
+    }
+
+    async fn place_once(&self, checkout: &Checkout) -> Result<Order, OrderError> {
         let owner = CartOwner::Customer(checkout.customer.clone());
         for _ in 0..PLACE_ATTEMPTS {
             let cart = self.carts.load(&owner).await?;
             if cart.is_empty() {
-                // A concurrent submission of this key may have placed it and cleared the cart.
-                return match self.order_for_key(&checkout).await? {
-                    Some(order) => Ok(order),
-                    None => Err(OrderError::EmptyCart),
-                };
+                return Err(OrderError::EmptyCart);
             }
-            let (order, quiet) = self.new_order(&checkout, &cart).await?;
+            let (order, quiet) = self.new_order(checkout, &cart).await?;
             match self
-                .write_order(&checkout, &owner, &cart, &order, &quiet)
+                .write_order(checkout, &owner, &cart, &order, &quiet)
                 .await?
             {
                 Written::Placed(placed) => return Ok(*placed),

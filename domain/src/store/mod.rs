@@ -112,6 +112,39 @@ impl Store {
         }
     }
 
+    /// Writes `items` unconditionally, in requests of at most 25 items (DynamoDB's limit),
+    /// sending again whatever the store leaves unprocessed.
+    pub async fn batch_put(&self, table: &str, items: Vec<attr::Item>) -> Result<(), StoreError> {
+        use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
+        let mut items = items.into_iter().peekable();
+        while items.peek().is_some() {
+            let mut requests = items
+                .by_ref()
+                .take(25)
+                .map(|item| {
+                    Ok(WriteRequest::builder()
+                        .put_request(PutRequest::builder().set_item(Some(item)).build()?)
+                        .build())
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            while !requests.is_empty() {
+                let out = self
+                    .client
+                    .batch_write_item()
+                    .request_items(table, requests)
+                    .send()
+                    .await
+                    .map_err(|e| StoreError::call("BatchWriteItem", e))?;
+                requests = out
+                    .unprocessed_items
+                    .unwrap_or_default()
+                    .remove(table)
+                    .unwrap_or_default();
+            }
+        }
+        Ok(())
+    }
+
     pub async fn connect(endpoint: &StoreEndpoint, table_prefix: &str) -> Self {
         let timeouts = aws_sdk_dynamodb::config::timeout::TimeoutConfig::builder()
             .connect_timeout(Duration::from_secs(2))
