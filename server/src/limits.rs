@@ -209,8 +209,9 @@ pub async fn enforce(
     if announced.is_some_and(|n| n > body_limit) {
         return refuse(&request, too_large(body_limit));
     }
+    // What a refusal after the fact needs, taken now: the request itself moves on.
+    let asked = Asked::of(&request);
     let (parts, body) = request.into_parts();
-    let probe = Request::from_parts(parts.clone(), ());
     // A body without a length that turns out too large fails whoever reads it; whatever they
     // answered then, the client is told 413.
     let overflowed = Arc::new(AtomicBool::new(false));
@@ -226,17 +227,17 @@ pub async fn enforce(
     );
     let bounded = Request::from_parts(parts, Body::new(bounded));
     match tokio::time::timeout(limits.request_timeout, next.run(bounded)).await {
-        Ok(_) if overflowed.load(Ordering::Relaxed) => refuse(&probe, too_large(body_limit)),
+        Ok(_) if overflowed.load(Ordering::Relaxed) => asked.refuse(too_large(body_limit)),
         Ok(response) => response,
         Err(_) => {
             tracing::warn!(
                 timeout_secs = limits.request_timeout.as_secs(),
                 "request timed out"
             );
-            refuse(
-                &probe,
-                Refusal::new(408, "The request took too long. Please try again."),
-            )
+            asked.refuse(Refusal::new(
+                408,
+                "The request took too long. Please try again.",
+            ))
         }
     }
 }
@@ -249,11 +250,26 @@ fn too_large(limit: usize) -> Refusal {
 }
 
 fn refuse<B>(request: &Request<B>, refusal: Refusal) -> Response {
-    let id = request
-        .extensions()
-        .get::<RequestId>()
-        .map(RequestId::as_str);
-    problem::answer(request.uri(), request.headers(), id, &refusal)
+    Asked::of(request).refuse(refusal)
+}
+
+/// How a request wants to be refused: as JSON or a page, with its id.
+struct Asked {
+    json: bool,
+    id: Option<RequestId>,
+}
+
+impl Asked {
+    fn of<B>(request: &Request<B>) -> Self {
+        Self {
+            json: problem::wants_json(request.uri(), request.headers()),
+            id: request.extensions().get::<RequestId>().cloned(),
+        }
+    }
+
+    fn refuse(&self, refusal: Refusal) -> Response {
+        problem::answer_as(self.json, self.id.as_ref().map(RequestId::as_str), &refusal)
+    }
 }
 
 #[cfg(test)]

@@ -61,8 +61,13 @@ pub fn answer(
     request_id: Option<&str>,
     refusal: &Refusal,
 ) -> Response {
+    answer_as(wants_json(uri, headers), request_id, refusal)
+}
+
+/// The refusal as a problem document (`json`) or as a page.
+pub fn answer_as(json: bool, request_id: Option<&str>, refusal: &Refusal) -> Response {
     let status = StatusCode::from_u16(refusal.status).unwrap_or(StatusCode::BAD_REQUEST);
-    let mut response = if wants_json(uri, headers) {
+    let mut response = if json {
         let body = serde_json::to_string(&Problem::of(refusal, request_id))
             .unwrap_or_else(|_| String::from("{}"));
         (

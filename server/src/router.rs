@@ -62,13 +62,24 @@ impl Site {
     }
 }
 
-/// Shared by the handlers outside Leptos.
+/// Shared by the handlers outside Leptos. Every middleware call clones its state, so the state
+/// is one `Arc`: a clone is one reference count, not a copy of every service's handles.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+pub struct Shared {
     pub leptos: LeptosOptions,
     pub services: Services,
     pub public_url: Arc<str>,
-    pub page_cache: Arc<html_cache::PageCache>,
+    pub page_cache: html_cache::PageCache,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {
@@ -153,12 +164,12 @@ pub fn raw_routes() -> Vec<RawRoute> {
 }
 
 pub fn build(services: Services, site: Site) -> Router {
-    let state = AppState {
+    let state = AppState(Arc::new(Shared {
         leptos: site.leptos.clone(),
         services: services.clone(),
         public_url: site.public_url.clone().into(),
-        page_cache: Arc::new(html_cache::PageCache::default()),
-    };
+        page_cache: html_cache::PageCache::default(),
+    }));
     let context = {
         let services = services.clone();
         let public_url = site.public_url.clone();

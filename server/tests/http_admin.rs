@@ -32,16 +32,7 @@ async fn bad_product_and_stock_forms_name_their_fields_and_write_nothing() {
         );
     }
 
-    let taken = app
-        .services
-        .catalog
-        .snapshot()
-        .products()
-        .next()
-        .unwrap()
-        .slug
-        .as_str()
-        .to_owned();
+    let taken = app.any_product().slug.as_str().to_owned();
     let duplicate = app
         .request(island_call(
             save,
@@ -57,14 +48,7 @@ async fn bad_product_and_stock_forms_name_their_fields_and_write_nothing() {
     );
     assert_eq!(app.services.catalog.snapshot().products().len(), before);
 
-    let product = app
-        .services
-        .catalog
-        .snapshot()
-        .products()
-        .next()
-        .unwrap()
-        .clone();
+    let product = app.any_product();
     let below_zero = app
         .request(island_call(
             <AdminAdjustStock as ServerFn>::PATH,

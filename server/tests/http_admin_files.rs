@@ -23,14 +23,7 @@ fn png(width: u32, height: u32) -> Vec<u8> {
 async fn an_uploaded_png_is_re_encoded_served_for_a_year_and_shown_in_the_shop() {
     let app = TestApp::spawn().await;
     let admin = session_for(&app, Role::Admin).await;
-    let product = app
-        .services
-        .catalog
-        .snapshot()
-        .products()
-        .next()
-        .unwrap()
-        .clone();
+    let product = app.any_product();
     let path = format!("/admin/products/{}/image", product.id.as_str());
 
     let saved = app
@@ -96,14 +89,7 @@ async fn an_uploaded_png_is_re_encoded_served_for_a_year_and_shown_in_the_shop()
 async fn fake_damaged_and_oversize_images_are_refused_and_change_nothing() {
     let app = TestApp::spawn().await;
     let admin = session_for(&app, Role::Admin).await;
-    let product = app
-        .services
-        .catalog
-        .snapshot()
-        .products()
-        .next()
-        .unwrap()
-        .clone();
+    let product = app.any_product();
     let path = format!("/admin/products/{}/image", product.id.as_str());
     let mut damaged = png(400, 400);
     damaged.truncate(damaged.len() / 2);

@@ -128,6 +128,16 @@ impl TestApp {
         }
     }
 
+    /// Some active product of the catalog (the demo's, unless a test changed it).
+    pub fn any_product(&self) -> domain::catalog::Product {
+        let snapshot = self.services.catalog.snapshot();
+        let first = snapshot
+            .products()
+            .next()
+            .expect("the catalog has products");
+        first.clone()
+    }
+
     pub async fn get(&self, uri: &str) -> Page {
         self.request(Request::get(uri).body(Body::empty()).unwrap())
             .await
