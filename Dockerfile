@@ -18,7 +18,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
 ENV PATH=/src/node_modules/.bin:$PATH
-RUN cargo leptos build --release --precompress
+RUN cargo leptos build --release --precompress --split
 
 FROM debian:bookworm-slim AS runtime
 RUN apt-get update \

@@ -59,7 +59,7 @@ bench-tools:
 ## ---- build and run --------------------------------------------------------------------
 
 build: setup
-	cargo leptos build --release --precompress
+	cargo leptos build --release --precompress --split
 
 run: build
 	CLOUDMART_ADDR=$${CLOUDMART_ADDR:-127.0.0.1:3000} $(SERVER_BIN)

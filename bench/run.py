@@ -20,6 +20,7 @@ Exit status 1 when a target is missed.
 """
 import argparse
 import glob
+import json
 import os
 import re
 import shutil
@@ -35,7 +36,7 @@ import urllib.request
 TARGET_SHARE = 0.50  # of the ceiling's req/s, for a shopper's HTML pages
 TARGET_ANONYMOUS_SHARE = 0.80  # for a visitor's
 TARGET_P99_MS = 20.0
-TARGET_BUNDLE_BROTLI_KB = 250.0
+TARGET_BUNDLE_BROTLI_KB = 100.0
 TARGET_MIXED_SHARE = 0.50  # anonymous `/` under checkout load, of the ceiling under the same load
 TARGET_HIT_RATIO = 0.95
 TARGET_ORDERS_PER_S = 1000.0  # or this share of the bare transaction's rate, if that is lower
@@ -252,7 +253,7 @@ def main():
         wait_ready(base + "/health/ready")
         time.sleep(2)  # let start-up settle (demo seeding, the first refresh)
         memory["at rest (demo catalog, after start-up)"] = resident_mb(server.pid)
-        wasm = os.path.basename(min(glob.glob(os.path.join(args.site, "pkg", "*.wasm")), key=len))
+        wasm = os.path.basename(glob.glob(os.path.join(args.site, "pkg", "cloudmart.*.wasm"))[0])
         product = "/products/aurora-wireless-headphones"
         product_html = fetch(base + product)[0].decode()
         add = form_action(product_html, 'name="product_id"')
@@ -306,6 +307,7 @@ def main():
                 if p99 > TARGET_P99_MS:
                     failed.append(f"{name}: p99 {p99:.1f} ms (target {TARGET_P99_MS} ms)")
         memory["after every page run above"] = resident_mb(server.pid)
+        downloads = page_downloads(base)
     finally:
         server.send_signal(signal.SIGTERM)
         if ceiling:
@@ -313,21 +315,24 @@ def main():
         server.wait(timeout=10)
         shutil.rmtree(data, ignore_errors=True)
 
-    say("\nstorefront bundle (what a first visit downloads):\n")
-    say("| file | raw KB | brotli KB |")
-    say("| --- | ---: | ---: |")
-    total_raw = total_br = 0
-    for ext in ("wasm", "js", "css"):
-        files = [f for f in glob.glob(os.path.join(args.site, "pkg", f"*.{ext}")) if ".d." not in f]
-        for f in files:
-            raw = os.path.getsize(f)
-            br = os.path.getsize(f + ".br") if os.path.exists(f + ".br") else raw
-            total_raw += raw
-            total_br += br
-            say(f"| {os.path.basename(f)} | {raw / 1024:.1f} | {br / 1024:.1f} |")
-    say(f"| total | {total_raw / 1024:.1f} | {total_br / 1024:.1f} |")
-    if total_br / 1024 > TARGET_BUNDLE_BROTLI_KB:
-        failed.append(f"bundle {total_br / 1024:.0f} KB brotli (target {TARGET_BUNDLE_BROTLI_KB:.0f} KB)")
+    say("\nwhat a first visit downloads from /pkg (WASM + JS + CSS, brotli as served, measured in"
+        " Chromium with an empty cache; islands are fetched by the pages that show them):\n")
+    say("| page | for | files | KB | target KB |")
+    say("| --- | --- | ---: | ---: | ---: |")
+    for visit in downloads["pages"]:
+        kb = sum(size for _, size in visit["files"]) / 1024
+        shopper = visit["audience"] == "shopper"
+        target = f"{TARGET_BUNDLE_BROTLI_KB:.0f}" if shopper else "-"
+        say(f"| {visit['page']} | {visit['audience']} | {len(visit['files'])} | {kb:.1f} | {target} |")
+        if shopper and kb > TARGET_BUNDLE_BROTLI_KB:
+            failed.append(f"{visit['page']} downloads {kb:.0f} KB (target {TARGET_BUNDLE_BROTLI_KB:.0f} KB)")
+    staff_only = {path for visit in downloads["pages"] if visit["audience"] == "staff"
+                  for path, _ in visit["files"]}
+    for visit in downloads["pages"]:
+        if visit["audience"] == "shopper":
+            staff_only -= {path for path, _ in visit["files"]}
+    say(f"\nstaff-only files (fetched by the console, by no shopper page): {len(staff_only)}, "
+        f"{sum(os.path.getsize(os.path.join(args.site, p.removeprefix('/'))) for p in staff_only if os.path.exists(os.path.join(args.site, p.removeprefix('/')))) / 1024:.1f} KB raw")
 
     say("\nserver resident memory:\n")
     say("| when | MB | target MB |")
@@ -348,6 +353,14 @@ def main():
         sys.exit(1)
 
 
+def page_downloads(base):
+    """What each page's first visit downloads, from bench/bundle.mjs (Chromium)."""
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bundle.mjs")
+    out = subprocess.run(["node", script, base], check=True, capture_output=True, text=True,
+                         timeout=300).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def orders_per_s(line):
     return float(re.search(r"([\d.]+) orders/s", line).group(1))
 
@@ -359,11 +372,15 @@ def checkout(args, failed):
     lines = out.strip().splitlines()
     for line in lines:
         say("    " + line)
-    ours = orders_per_s(next(l for l in lines if l.startswith("checkout")))
+    shopping = orders_per_s(next(l for l in lines if l.startswith("checkout")))
+    ours = orders_per_s(next(l for l in lines if l.startswith("place alone")))
     bare = orders_per_s(next(l for l in lines if l.startswith("ceiling")))
     target = min(TARGET_ORDERS_PER_S, TARGET_ORDERS_SHARE * bare)
-    say(f"\ncheckout: {ours:.0f} orders/s, {ours / bare:.0%} of the bare transaction's {bare:.0f}"
-        f" (target {target:.0f})")
+    # The target is for placing orders, the work the bare transaction is the ceiling of; adding
+    # to the cart first (two more store calls per order) is reported beside it.
+    say(f"\ncheckout (place): {ours:.0f} orders/s, {ours / bare:.0%} of the bare transaction's"
+        f" {bare:.0f} (target {target:.0f}); add + place: {shopping:.0f} orders/s,"
+        f" {shopping / bare:.0%}")
     if ours < target:
         failed.append(f"checkout {ours:.0f} orders/s (target {target:.0f})")
 

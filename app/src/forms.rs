@@ -252,8 +252,10 @@ pub fn SubmitButton(pending: Memo<bool>, idle: &'static str, busy: &'static str)
 
 /// Sends the form around it as soon as a choice inside it changes (the sort menu). Without
 /// JavaScript the form needs its own button.
-#[island]
+#[cfg_attr(wasm_split, island(lazy))]
+#[cfg_attr(not(wasm_split), island)]
 pub fn SubmitOnChange(children: Children) -> impl IntoView {
+    crate::island_hydrated();
     let submit = |ev: leptos::ev::Event| {
         use leptos::wasm_bindgen::JsCast;
         let form = ev

@@ -179,16 +179,40 @@ pub fn hydrate_islands() {
         }
     });
     leptos::mount::hydrate_islands();
-    // The loader hydrates the islands right after this returns, without yielding; a task
-    // queued now runs once they are all live. It marks the page for styles and tests.
+    // A page without islands is live now; one with islands once the last of them is (each
+    // may first be fetched: see `island_hydrated`).
+    set_timeout(mark_when_all_hydrated, std::time::Duration::ZERO);
+}
+
+/// How many islands of this page have hydrated.
+#[cfg(feature = "hydrate")]
+static HYDRATED: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// Called first in every island's body. In a split build an island is fetched when its page
+/// shows it, so islands come alive one by one, after the loader has returned; the body runs
+/// just before the island's elements hydrate, and a task queued now runs once they have.
+/// When the last island of the page is live, the page is marked `data-islands="hydrated"`
+/// (for styles and tests).
+pub fn island_hydrated() {
+    #[cfg(feature = "hydrate")]
     set_timeout(
         || {
-            if let Some(root) = document().document_element() {
-                _ = root.set_attribute("data-islands", "hydrated");
-            }
+            HYDRATED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            mark_when_all_hydrated();
         },
         std::time::Duration::ZERO,
     );
+}
+
+#[cfg(feature = "hydrate")]
+fn mark_when_all_hydrated() {
+    let document = document();
+    let islands = document.get_elements_by_tag_name("leptos-island").length();
+    if HYDRATED.load(std::sync::atomic::Ordering::Relaxed) >= islands {
+        if let Some(root) = document.document_element() {
+            _ = root.set_attribute("data-islands", "hydrated");
+        }
+    }
 }
 
 /// The shop's services, provided by the server to every render and server function.

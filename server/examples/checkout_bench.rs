@@ -4,7 +4,9 @@
 //!   shoppers against the embedded store (dynoxide on 127.0.0.1, database in a temporary
 //!   directory), through the same services the server uses; next to it the store's ceiling
 //!   for the same transaction shape (a bare `TransactWriteItems` of the same items, same
-//!   run); then sign-in latency (argon2id dominated).
+//!   run); then sign-in latency (argon2id dominated). Checkout is measured twice: each
+//!   shopper adding a product and placing the order in a loop, and placing alone (carts
+//!   filled first, untimed), which is the work the bare transaction is the ceiling of.
 //! - `checkout_bench shoppers URL SECONDS`: 32 shoppers checking out continuously through the
 //!   services of a second replica on the store at URL (tables `cloudmart-*`), for the
 //!   mixed-load figure: the server under test serves pages meanwhile.
@@ -177,6 +179,88 @@ async fn run_shoppers(
     (all, failed)
 }
 
+/// Checkout alone: each of 32 shoppers first fills carts for as many customers as it can
+/// until `fill_until` (not timed), then places them one after another. The latency and the
+/// rate are the orders' only, the same work the bare transaction below is the ceiling of.
+async fn fill_then_place(
+    services: Arc<Services>,
+    products: Arc<Vec<ProductId>>,
+    fill_until: Instant,
+) -> (Vec<Duration>, u64, f64) {
+    let address =
+        ShippingAddress::parse("Bench", "1 Load St", "", "Loopback", "127", "Localhost").unwrap();
+    let run = std::process::id();
+    let filled: Vec<_> = (0..CLIENTS)
+        .map(|c| {
+            let (services, products) = (services.clone(), products.clone());
+            tokio::spawn(async move {
+                let mut customers = Vec::new();
+                while Instant::now() < fill_until {
+                    let n = customers.len();
+                    let customer = UserId::parse(&format!(
+                        "00000000-0000-4000-9{:03}-{:012}",
+                        c,
+                        u64::from(run) * 100_000 + n as u64
+                    ))
+                    .unwrap();
+                    let product = &products[(c + n) % products.len()];
+                    let owner = CartOwner::Customer(customer.clone());
+                    if services
+                        .carts
+                        .add(&owner, product, Quantity::parse(1).unwrap())
+                        .await
+                        .is_ok()
+                    {
+                        customers.push(customer);
+                    }
+                }
+                customers
+            })
+        })
+        .collect();
+    let mut carts = Vec::new();
+    for f in filled {
+        carts.push(f.await.unwrap());
+    }
+    let started = Instant::now();
+    let tasks: Vec<_> = carts
+        .into_iter()
+        .enumerate()
+        .map(|(c, customers)| {
+            let (services, address) = (services.clone(), address.clone());
+            tokio::spawn(async move {
+                let (mut latencies, mut failed) = (Vec::new(), 0u64);
+                for (n, customer) in customers.into_iter().enumerate() {
+                    let key = format!("place-{run}-{c:04}-{n:010}");
+                    let t = Instant::now();
+                    let placed = services
+                        .orders
+                        .place(Checkout {
+                            customer,
+                            email: Email::parse("bench@example.com").unwrap(),
+                            address: address.clone(),
+                            key: IdempotencyKey::parse(&key).unwrap(),
+                        })
+                        .await;
+                    match placed {
+                        Ok(_) => latencies.push(t.elapsed()),
+                        Err(_) => failed += 1,
+                    }
+                }
+                (latencies, failed)
+            })
+        })
+        .collect();
+    let (mut all, mut failed) = (Vec::new(), 0);
+    for t in tasks {
+        let (latencies, f) = t.await.unwrap();
+        all.extend(latencies);
+        failed += f;
+    }
+    all.sort();
+    (all, failed, started.elapsed().as_secs_f64())
+}
+
 fn print_orders(what: &str, seconds: f64, latencies: &[Duration], failed: u64) {
     println!(
         "{what}: {} orders in {seconds:.1}s, {:.0} orders/s, median {:.1} ms, p99 {:.1} ms, {failed} failed",
@@ -206,6 +290,18 @@ async fn checkout(seconds: u64) {
     let elapsed = started.elapsed().as_secs_f64();
     print_orders(
         &format!("checkout, {CLIENTS} concurrent shoppers"),
+        elapsed,
+        &latencies,
+        failed,
+    );
+    let (latencies, failed, elapsed) = fill_then_place(
+        services.clone(),
+        products.clone(),
+        Instant::now() + Duration::from_secs(seconds),
+    )
+    .await;
+    print_orders(
+        &format!("place alone (carts filled first), {CLIENTS} concurrent shoppers"),
         elapsed,
         &latencies,
         failed,

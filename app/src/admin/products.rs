@@ -287,8 +287,10 @@ fn ImageForm(id: String, image: String, name: String, error: Option<String>) -> 
 }
 
 /// The product's fields. Creating (no `id`) also asks for the first stock count.
-#[island]
+#[cfg_attr(wasm_split, island(lazy))]
+#[cfg_attr(not(wasm_split), island)]
 fn ProductForm(prefill: ProductFields, id: Option<String>, read_at: Option<i64>) -> impl IntoView {
+    crate::island_hydrated();
     provide_url_error();
     let action = ServerAction::<AdminSaveProduct>::new();
     let value = Signal::derive(move || action.value().get());
@@ -331,8 +333,10 @@ fn ProductForm(prefill: ProductFields, id: Option<String>, read_at: Option<i64>)
 }
 
 /// Set the stock or move it up or down, with the reason.
-#[island]
+#[cfg_attr(wasm_split, island(lazy))]
+#[cfg_attr(not(wasm_split), island)]
 fn StockForm(id: String) -> impl IntoView {
+    crate::island_hydrated();
     provide_url_error();
     let action = ServerAction::<AdminAdjustStock>::new();
     let value = Signal::derive(move || action.value().get());

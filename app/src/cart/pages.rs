@@ -8,8 +8,10 @@ use leptos_meta::{Meta, Title};
 
 /// Quantity and "Add to cart". Without JavaScript it posts and lands on the cart; with it, a
 /// refusal (not that many left) is shown here without leaving the page.
-#[island]
+#[cfg_attr(wasm_split, island(lazy))]
+#[cfg_attr(not(wasm_split), island)]
 pub fn AddToCart(product_id: String, max: u32) -> impl IntoView {
+    crate::island_hydrated();
     provide_url_error();
     let action = ServerAction::<AddAction>::new();
     let value = Signal::derive(move || action.value().get());

@@ -50,8 +50,10 @@ pub fn ProfilePage() -> impl IntoView {
     }
 }
 
-#[island]
+#[cfg_attr(wasm_split, island(lazy))]
+#[cfg_attr(not(wasm_split), island)]
 fn ProfileForm(prefill: ProfileFields) -> impl IntoView {
+    crate::island_hydrated();
     provide_url_error();
     let action = ServerAction::<SaveProfile>::new();
     let value = Signal::derive(move || action.value().get());
@@ -82,8 +84,10 @@ fn ProfileForm(prefill: ProfileFields) -> impl IntoView {
     }
 }
 
-#[island]
+#[cfg_attr(wasm_split, island(lazy))]
+#[cfg_attr(not(wasm_split), island)]
 fn PasswordForm() -> impl IntoView {
+    crate::island_hydrated();
     provide_url_error();
     let action = ServerAction::<ChangePassword>::new();
     let value = Signal::derive(move || action.value().get());

@@ -67,8 +67,10 @@ fn CheckoutView(data: CheckoutDetails) -> impl IntoView {
 
 /// The address form. Its idempotency key makes a double submit, a retry or a refresh place
 /// one order.
-#[island]
+#[cfg_attr(wasm_split, island(lazy))]
+#[cfg_attr(not(wasm_split), island)]
 fn CheckoutForm(key: String, email: String, prefill: ProfileFields) -> impl IntoView {
+    crate::island_hydrated();
     provide_url_error();
     let action = ServerAction::<PlaceOrder>::new();
     let value = Signal::derive(move || action.value().get());
