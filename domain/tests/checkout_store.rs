@@ -766,3 +766,100 @@ async fn a_replay_after_the_cart_changed_returns_the_order_its_key_placed() {
         Err(OrderError::OutOfStock(_))
     ));
 }
+
+/// A second replica of the shop on the same store: its own catalog snapshot, which hears of
+/// the first replica's writes only when it refreshes.
+async fn second_replica(shop: &Services) -> Services {
+    Services::start(shop.store.clone()).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_order_quoted_from_a_stale_snapshot_is_charged_the_price_the_store_holds() {
+    let (_db, shop) = shop().await;
+    let admin = support::admin(&shop.store, "admin@cloudmart.test").await;
+    let lamp = product(&shop.catalog, "Repriced Lamp", 1_000, 40).await;
+    let replica = second_replica(&shop).await;
+    let draft = domain::catalog::ProductDraft {
+        name: ProductName::parse(&lamp.name).unwrap(),
+        slug: lamp.slug.clone(),
+        description: lamp.description.clone(),
+        price: Money::new(1_500, Currency::Usd).unwrap(),
+        category: lamp.category,
+        status: lamp.status,
+        featured: lamp.featured,
+    };
+    shop.catalog
+        .edit(&admin, &lamp.id, lamp.updated_at, draft)
+        .await
+        .unwrap();
+    assert_eq!(
+        replica
+            .catalog
+            .active_product(&lamp.id)
+            .unwrap()
+            .price
+            .cents(),
+        1_000,
+        "the replica has not heard of the new price"
+    );
+    let who = customer();
+    replica
+        .carts
+        .add(&CartOwner::Customer(who.clone()), &lamp.id, q(2))
+        .await
+        .unwrap();
+
+    let order = replica
+        .orders
+        .place(checkout(&who, "repriced-lamp-key-01"))
+        .await
+        .unwrap();
+
+    assert_eq!(order.lines[0].unit_price.cents(), 1_500);
+    assert_eq!(order.totals.subtotal.cents(), 3_000);
+    assert_eq!(stock_of(&shop, &lamp).await, 38, "taken once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restock_the_snapshot_has_not_seen_yet_still_sells() {
+    let (_db, shop) = shop().await;
+    let admin = support::admin(&shop.store, "admin@cloudmart.test").await;
+    let kettle = product(&shop.catalog, "Restocked Kettle", 2_500, 1).await;
+    let who = customer();
+    let cart = CartOwner::Customer(who.clone());
+    let replica = second_replica(&shop).await;
+    replica.carts.add(&cart, &kettle.id, q(1)).await.unwrap();
+    shop.catalog
+        .adjust_stock(
+            &admin,
+            &kettle.id,
+            domain::catalog::StockChange::Set(0),
+            "recount",
+        )
+        .await
+        .unwrap();
+    replica.catalog.refresh().await.unwrap();
+    shop.catalog
+        .adjust_stock(
+            &admin,
+            &kettle.id,
+            domain::catalog::StockChange::Set(6),
+            "delivery",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        replica.catalog.active_product(&kettle.id).unwrap().stock,
+        0,
+        "the replica still shows it sold out"
+    );
+
+    let order = replica
+        .orders
+        .place(checkout(&who, "restocked-kettle-k01"))
+        .await
+        .unwrap();
+
+    assert_eq!(order.lines[0].quantity.get(), 1);
+    assert_eq!(stock_of(&shop, &kettle).await, 5);
+}

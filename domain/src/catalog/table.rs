@@ -508,20 +508,27 @@ pub(crate) fn bump_version_item(products_table: &str) -> Result<TransactWriteIte
 ///
 /// A `quiet` take also fails unless [`STOCK_SHOWN_ALIKE_FROM`](super::STOCK_SHOWN_ALIKE_FROM)
 /// stay: it changes no page, so it leaves the change feed alone. Any other take puts the
-/// product on the feed; its transaction must bump the catalog version.
+/// product on the feed; its transaction must bump the catalog version. With `as_of`, the take
+/// also fails unless the product was last edited then (it is as the caller priced it).
 pub(crate) fn take_stock_item(
     products_table: &str,
     id: &ProductId,
     quantity: u16,
     quiet: bool,
+    as_of: Option<Timestamp>,
 ) -> Result<TransactWriteItem, StoreError> {
-    let update = Update::builder()
+    let mut condition = "stock >= :least AND #status = :active".to_owned();
+    let mut update = Update::builder()
         .table_name(products_table)
         .key("pk", s(product_pk(id)))
-        .condition_expression("stock >= :least AND #status = :active")
         .expression_attribute_names("#status", "status")
         .expression_attribute_values(":q", n(quantity))
         .expression_attribute_values(":active", s(ProductStatus::Active.as_str()));
+    if let Some(at) = as_of {
+        condition.push_str(" AND updated_at = :as_of");
+        update = update.expression_attribute_values(":as_of", n(at.millis()));
+    }
+    let update = update.condition_expression(condition);
     let update = if quiet {
         update
             .update_expression("SET stock = stock - :q")

@@ -62,19 +62,51 @@ enum PlaceItem {
     DaySales,
 }
 
-/// For each line of an order, whether its product keeps at least
-/// [`STOCK_SHOWN_ALIKE_FROM`] after the sale (as last read), so that no page changes. The
-/// stock condition of a quiet line insists on it; only an order with a line that is not quiet
-/// moves the catalog version, which makes every replica reload and drop its cached pages.
-struct Quiet(Vec<bool>);
+/// Where one try at an order read its products from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Priced {
+    /// The replica's catalog snapshot: no reads. Each stock take then also insists that the
+    /// product is as the snapshot holds it (its `updated_at`: price, name, status), so an
+    /// edit the snapshot has not seen yet is refused by the store and the order is priced
+    /// again from it.
+    Snapshot,
+    /// Consistent reads of the store.
+    Store,
+}
 
-impl Quiet {
-    fn line(&self, i: usize) -> bool {
-        self.0.get(i).copied().unwrap_or(false)
+/// How the stock of one line is taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Take {
+    /// The product keeps at least [`STOCK_SHOWN_ALIKE_FROM`] after the sale (as last read),
+    /// so that no page changes. The stock condition of a quiet take insists on it; only an
+    /// order with a take that is not quiet moves the catalog version, which makes every
+    /// replica reload and drop its cached pages.
+    quiet: bool,
+    /// When priced from the snapshot, the `updated_at` the product must still have.
+    as_of: Option<Timestamp>,
+}
+
+impl Take {
+    /// Whether the store refusing this take means the product has too little left: only a
+    /// loud take of a consistent read's product asks for nothing but the stock.
+    fn refusal_means_sold_out(self) -> bool {
+        !self.quiet && self.as_of.is_none()
+    }
+}
+
+/// The takes of an order's lines, in line order.
+struct Takes(Vec<Take>);
+
+impl Takes {
+    fn line(&self, i: usize) -> Take {
+        self.0.get(i).copied().unwrap_or(Take {
+            quiet: false,
+            as_of: None,
+        })
     }
 
-    fn all(&self) -> bool {
-        self.0.iter().all(|q| *q)
+    fn all_quiet(&self) -> bool {
+        self.0.iter().all(|t| t.quiet)
     }
 }
 
@@ -132,14 +164,19 @@ impl OrderService {
 
     /// Places the customer's cart as one order, in one transaction: a conditional stock
     /// decrement per line, the order, the idempotency record, the order number claim, and
-    /// clearing the cart. Prices and totals come from the store. Submitting the same key again
-    /// returns the order the first submission placed.
-    #[tracing::instrument(name = "orders.place", skip_all)]
+    /// clearing the cart. Submitting the same key again returns the order the first
+    /// submission placed.
+    ///
+    /// Prices and totals are the store's. The first try quotes the cart from the catalog
+    /// snapshot, and each stock take insists that its product is unchanged since (see
+    /// [`Priced::Snapshot`]); a refusal quotes it again from consistent reads. An order then
+    /// costs no product read unless something changed.
     ///
     /// The key is not looked up first: the transaction claims it, so a replay is refused by
     /// the store and answered with the order that claimed it. Any other refusal (an empty
     /// cart, a sold-out line) also looks the key up before it is reported, so a replay after
     /// the cart changed still gets its order. A first submission costs no extra read.
+    #[tracing::instrument(name = "orders.place", skip_all)]
     pub async fn place(&self, checkout: Checkout) -> Result<Order, OrderError> {
         match self.place_once(&checkout).await {
             Ok(order) => Ok(order),
@@ -152,47 +189,67 @@ impl OrderService {
 
     async fn place_once(&self, checkout: &Checkout) -> Result<Order, OrderError> {
         let owner = CartOwner::Customer(checkout.customer.clone());
+        let mut priced = Priced::Snapshot;
         for _ in 0..PLACE_ATTEMPTS {
             let cart = self.carts.load(&owner).await?;
             if cart.is_empty() {
                 return Err(OrderError::EmptyCart);
             }
-            let (order, quiet) = self.new_order(checkout, &cart).await?;
+            let (order, takes) = match self.new_order(checkout, &cart, priced).await {
+                // The snapshot may not have seen a restock or a product going back on sale:
+                // only the store may refuse a line.
+                Err(OrderError::OutOfStock(_)) if priced == Priced::Snapshot => {
+                    priced = Priced::Store;
+                    continue;
+                }
+                quoted => quoted?,
+            };
             match self
-                .write_order(checkout, &owner, &cart, &order, &quiet)
+                .write_order(checkout, &owner, &cart, &order, &takes)
                 .await?
             {
                 Written::Placed(placed) => return Ok(*placed),
-                Written::TryAgain => continue,
+                Written::TryAgain => priced = Priced::Store,
             }
         }
         Err(OrderError::Busy)
     }
 
-    /// The order the cart makes now: quoted from consistent reads of its products, so the
-    /// stock and prices are the store's, not a snapshot's. With it, for each line, whether
-    /// taking its stock can leave the product shown as before (see [`Quiet`]).
+    /// The order the cart makes now, quoted from the products as `priced` says (the
+    /// snapshot's, or consistent reads of the store), with how each line's stock is taken
+    /// (see [`Take`]). From the snapshot, the store checks every line's product at the write.
     async fn new_order(
         &self,
         checkout: &Checkout,
         cart: &StoredCart,
-    ) -> Result<(Order, Quiet), OrderError> {
+        priced: Priced,
+    ) -> Result<(Order, Takes), OrderError> {
         let lines = cart.lines();
         let mut products = HashMap::new();
         for line in &lines {
-            if let Ok(p) = self.catalog.get(&line.product).await {
+            let product = match priced {
+                Priced::Snapshot => self.catalog.active_product(&line.product),
+                Priced::Store => self.catalog.get(&line.product).await.ok(),
+            };
+            if let Some(p) = product {
                 products.insert(p.id.clone(), p);
             }
         }
         let view = quote(&lines, |id| products.get(id).cloned());
         let lines = view.order_lines().map_err(OrderError::OutOfStock)?;
-        let quiet = Quiet(
+        let takes = Takes(
             lines
                 .iter()
                 .map(|l| {
-                    products.get(&l.product_id).is_some_and(|p| {
-                        p.stock >= u32::from(l.quantity.get()) + STOCK_SHOWN_ALIKE_FROM
-                    })
+                    let product = products.get(&l.product_id);
+                    Take {
+                        quiet: product.is_some_and(|p| {
+                            p.stock >= u32::from(l.quantity.get()) + STOCK_SHOWN_ALIKE_FROM
+                        }),
+                        as_of: product
+                            .filter(|_| priced == Priced::Snapshot)
+                            .map(|p| p.updated_at),
+                    }
                 })
                 .collect(),
         );
@@ -215,7 +272,7 @@ impl OrderService {
             }],
             created_at: now,
         };
-        Ok((order, quiet))
+        Ok((order, takes))
     }
 
     /// The order's transaction, each item named.
@@ -225,21 +282,23 @@ impl OrderService {
         owner: &CartOwner,
         cart: &StoredCart,
         order: &Order,
-        quiet: &Quiet,
+        takes: &Takes,
     ) -> Result<Transaction<PlaceItem>, StoreError> {
         let products = self.store.tables.products();
         let orders = self.store.tables.orders();
         let mut tx = Transaction::new();
         for (i, line) in order.lines.iter().enumerate() {
+            let take = takes.line(i);
             let take = take_stock_item(
                 &products,
                 &line.product_id,
                 line.quantity.get(),
-                quiet.line(i),
+                take.quiet,
+                take.as_of,
             )?;
             tx.push(PlaceItem::Stock(i), take);
         }
-        if !quiet.all() {
+        if !takes.all_quiet() {
             // A product's page changes (low stock, sold out): every replica reloads.
             tx.push(PlaceItem::CatalogVersion, bump_version_item(&products)?);
         }
@@ -278,9 +337,9 @@ impl OrderService {
         owner: &CartOwner,
         cart: &StoredCart,
         order: &Order,
-        quiet: &Quiet,
+        takes: &Takes,
     ) -> Result<Written, OrderError> {
-        let tx = self.order_transaction(checkout, owner, cart, order, quiet)?;
+        let tx = self.order_transaction(checkout, owner, cart, order, takes)?;
         let refused = match self.store.commit(&tx).await {
             Ok(()) => {
                 self.carts.emptied(owner);
@@ -298,11 +357,14 @@ impl OrderService {
             };
         }
         // A quiet take refused may only mean the stock fell near the point where pages show
-        // it: pricing again reads the stock and takes it the loud way.
+        // it, and a take priced from the snapshot that the product changed since: pricing
+        // again reads the store, and takes the stock the loud way if it must.
         let sold_out: Vec<&OrderLine> = refused
             .iter()
             .filter_map(|item| match item {
-                PlaceItem::Stock(i) if !quiet.line(*i) => order.lines.get(*i),
+                PlaceItem::Stock(i) if takes.line(*i).refusal_means_sold_out() => {
+                    order.lines.get(*i)
+                }
                 _ => None,
             })
             .collect();
