@@ -8,6 +8,7 @@
 #![recursion_limit = "256"]
 
 pub mod admin;
+mod bundle;
 #[cfg(feature = "ssr")]
 pub mod caller;
 pub mod cart;
@@ -21,7 +22,7 @@ pub mod orders;
 pub mod personal;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
@@ -37,8 +38,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="theme-color" content="#4338ca" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options=options.clone() islands=true />
-                <HashedStylesheet options id="leptos" />
+                <bundle::Stylesheet options=options.clone() />
+                <bundle::IslandScripts options />
                 <MetaTags />
             </head>
             <body class="min-h-screen bg-slate-50 text-slate-900 antialiased">

@@ -509,3 +509,21 @@ async fn metrics_count_page_cache_hits_and_misses_in_the_prometheus_format() {
     assert_eq!(count(&after.body, "hit") - count(&before.body, "hit"), 1);
     assert!(after.body.contains("cloudmart_catalog_snapshot_products "));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_is_preloaded_ahead_of_the_first_paint_and_the_islands_start_when_idle() {
+    let app = TestApp::spawn().await;
+    for path in ["/", "/products/aurora-wireless-headphones"] {
+        let page = app.get(path).await.body;
+        assert!(!page.contains("preload"), "{path} preloads something");
+        assert!(page.contains(r#"<link rel="stylesheet" id="leptos" href="/pkg/cloudmart"#));
+        let loader = page
+            .find(r#"<script type="module">"#)
+            .expect("the islands' loader");
+        assert!(page[loader..].contains("requestIdleCallback"));
+        assert!(
+            page[loader..].contains(r#"("/pkg/cloudmart"#),
+            "it names the bundle"
+        );
+    }
+}
