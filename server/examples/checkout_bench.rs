@@ -169,14 +169,7 @@ async fn run_shoppers(
             })
         })
         .collect();
-    let (mut all, mut failed) = (Vec::new(), 0);
-    for t in tasks {
-        let (latencies, f) = t.await.unwrap();
-        all.extend(latencies);
-        failed += f;
-    }
-    all.sort();
-    (all, failed)
+    gather(tasks).await
 }
 
 /// Checkout alone: each of 32 shoppers first fills carts for as many customers as it can
@@ -251,6 +244,12 @@ async fn fill_then_place(
             })
         })
         .collect();
+    let (all, failed) = gather(tasks).await;
+    (all, failed, started.elapsed().as_secs_f64())
+}
+
+/// Every shopper's latencies, sorted, and how many of their checkouts failed.
+async fn gather(tasks: Vec<tokio::task::JoinHandle<(Vec<Duration>, u64)>>) -> (Vec<Duration>, u64) {
     let (mut all, mut failed) = (Vec::new(), 0);
     for t in tasks {
         let (latencies, f) = t.await.unwrap();
@@ -258,7 +257,7 @@ async fn fill_then_place(
         failed += f;
     }
     all.sort();
-    (all, failed, started.elapsed().as_secs_f64())
+    (all, failed)
 }
 
 fn print_orders(what: &str, seconds: f64, latencies: &[Duration], failed: u64) {
