@@ -326,13 +326,12 @@ def main():
         say(f"| {visit['page']} | {visit['audience']} | {len(visit['files'])} | {kb:.1f} | {target} |")
         if shopper and kb > TARGET_BUNDLE_BROTLI_KB:
             failed.append(f"{visit['page']} downloads {kb:.0f} KB (target {TARGET_BUNDLE_BROTLI_KB:.0f} KB)")
-    staff_only = {path for visit in downloads["pages"] if visit["audience"] == "staff"
-                  for path, _ in visit["files"]}
-    for visit in downloads["pages"]:
-        if visit["audience"] == "shopper":
-            staff_only -= {path for path, _ in visit["files"]}
+    shopper_files = {path for visit in downloads["pages"] if visit["audience"] == "shopper"
+                     for path, _ in visit["files"]}
+    staff_only = {(path, size) for visit in downloads["pages"] if visit["audience"] == "staff"
+                  for path, size in visit["files"] if path not in shopper_files}
     say(f"\nstaff-only files (fetched by the console, by no shopper page): {len(staff_only)}, "
-        f"{sum(os.path.getsize(os.path.join(args.site, p.removeprefix('/'))) for p in staff_only if os.path.exists(os.path.join(args.site, p.removeprefix('/')))) / 1024:.1f} KB raw")
+        f"{sum(size for _, size in staff_only) / 1024:.1f} KB brotli")
 
     say("\nserver resident memory:\n")
     say("| when | MB | target MB |")

@@ -255,7 +255,6 @@ pub fn SubmitButton(pending: Memo<bool>, idle: &'static str, busy: &'static str)
 #[cfg_attr(wasm_split, island(lazy))]
 #[cfg_attr(not(wasm_split), island)]
 pub fn SubmitOnChange(children: Children) -> impl IntoView {
-    crate::island_hydrated();
     let submit = |ev: leptos::ev::Event| {
         use leptos::wasm_bindgen::JsCast;
         let form = ev

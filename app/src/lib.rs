@@ -167,9 +167,10 @@ fn title_text_for_render(title: String) -> String {
     }
 }
 
-/// In the browser: hydrates the page's islands, the few interactive parts of a page (forms
-/// that report errors in place, the sort menu). Calling this from the entry point is also what
-/// links this crate, and so every island's hydration function, into the WASM.
+/// In the browser: readies the page's islands, the few interactive parts of a page (forms that
+/// report errors in place, the sort menu); the loader in `bundle` then hands each island its
+/// element. Calling this from the entry point is also what links this crate, and so every
+/// island's hydration function, into the WASM.
 #[cfg(feature = "hydrate")]
 pub fn hydrate_islands() {
     // A server function that redirects (after signing in, placing an order…) loads the new
@@ -180,40 +181,6 @@ pub fn hydrate_islands() {
         }
     });
     leptos::mount::hydrate_islands();
-    // A page without islands is live now; one with islands once the last of them is (each
-    // may first be fetched: see `island_hydrated`).
-    set_timeout(mark_when_all_hydrated, std::time::Duration::ZERO);
-}
-
-/// How many islands of this page have hydrated.
-#[cfg(feature = "hydrate")]
-static HYDRATED: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-
-/// Called first in every island's body. In a split build an island is fetched when its page
-/// shows it, so islands come alive one by one, after the loader has returned; the body runs
-/// just before the island's elements hydrate, and a task queued now runs once they have.
-/// When the last island of the page is live, the page is marked `data-islands="hydrated"`
-/// (for styles and tests).
-pub fn island_hydrated() {
-    #[cfg(feature = "hydrate")]
-    set_timeout(
-        || {
-            HYDRATED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            mark_when_all_hydrated();
-        },
-        std::time::Duration::ZERO,
-    );
-}
-
-#[cfg(feature = "hydrate")]
-fn mark_when_all_hydrated() {
-    let document = document();
-    let islands = document.get_elements_by_tag_name("leptos-island").length();
-    if HYDRATED.load(std::sync::atomic::Ordering::Relaxed) >= islands {
-        if let Some(root) = document.document_element() {
-            _ = root.set_attribute("data-islands", "hydrated");
-        }
-    }
 }
 
 /// The shop's services, provided by the server to every render and server function.

@@ -290,7 +290,6 @@ fn ImageForm(id: String, image: String, name: String, error: Option<String>) -> 
 #[cfg_attr(wasm_split, island(lazy))]
 #[cfg_attr(not(wasm_split), island)]
 fn ProductForm(prefill: ProductFields, id: Option<String>, read_at: Option<i64>) -> impl IntoView {
-    crate::island_hydrated();
     provide_url_error();
     let action = ServerAction::<AdminSaveProduct>::new();
     let value = Signal::derive(move || action.value().get());
@@ -336,7 +335,6 @@ fn ProductForm(prefill: ProductFields, id: Option<String>, read_at: Option<i64>)
 #[cfg_attr(wasm_split, island(lazy))]
 #[cfg_attr(not(wasm_split), island)]
 fn StockForm(id: String) -> impl IntoView {
-    crate::island_hydrated();
     provide_url_error();
     let action = ServerAction::<AdminAdjustStock>::new();
     let value = Signal::derive(move || action.value().get());

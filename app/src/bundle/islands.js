@@ -1,7 +1,8 @@
 // Starts the page's islands once the browser is idle: loads the shop's module, then hands each
 // <leptos-island> element, in document order, to the function of its name, waiting for each (a
 // lazily loaded island is fetched first). Nothing here is requested before the page has
-// painted, so the first paint's image and styles have the network to themselves.
+// painted, so the first paint's image and styles have the network to themselves. When every
+// island is live, the page is marked data-islands="hydrated" (for styles and tests).
 ((js, wasm) => {
   const start = async () => {
     const shop = await import(js);
@@ -15,6 +16,7 @@
         console.warn(`no island named ${island.dataset.component}`);
       }
     }
+    document.documentElement.dataset.islands = 'hydrated';
   };
   const later = window.requestIdleCallback ?? ((run) => setTimeout(run, 1));
   later(() => start().catch((error) => console.error('the islands could not start', error)));

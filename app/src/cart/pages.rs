@@ -11,7 +11,6 @@ use leptos_meta::{Meta, Title};
 #[cfg_attr(wasm_split, island(lazy))]
 #[cfg_attr(not(wasm_split), island)]
 pub fn AddToCart(product_id: String, max: u32) -> impl IntoView {
-    crate::island_hydrated();
     provide_url_error();
     let action = ServerAction::<AddAction>::new();
     let value = Signal::derive(move || action.value().get());

@@ -25,7 +25,6 @@ pub fn SignInPage() -> impl IntoView {
 #[cfg_attr(wasm_split, island(lazy))]
 #[cfg_attr(not(wasm_split), island)]
 fn SignInForm(next: String) -> impl IntoView {
-    crate::island_hydrated();
     provide_url_error();
     let action = ServerAction::<SignIn>::new();
     let value = Signal::derive(move || action.value().get());
@@ -61,7 +60,6 @@ pub fn SignUpPage() -> impl IntoView {
 #[cfg_attr(wasm_split, island(lazy))]
 #[cfg_attr(not(wasm_split), island)]
 fn SignUpForm() -> impl IntoView {
-    crate::island_hydrated();
     provide_url_error();
     let action = ServerAction::<SignUp>::new();
     let value = Signal::derive(move || action.value().get());

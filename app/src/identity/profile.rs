@@ -53,7 +53,6 @@ pub fn ProfilePage() -> impl IntoView {
 #[cfg_attr(wasm_split, island(lazy))]
 #[cfg_attr(not(wasm_split), island)]
 fn ProfileForm(prefill: ProfileFields) -> impl IntoView {
-    crate::island_hydrated();
     provide_url_error();
     let action = ServerAction::<SaveProfile>::new();
     let value = Signal::derive(move || action.value().get());
@@ -87,7 +86,6 @@ fn ProfileForm(prefill: ProfileFields) -> impl IntoView {
 #[cfg_attr(wasm_split, island(lazy))]
 #[cfg_attr(not(wasm_split), island)]
 fn PasswordForm() -> impl IntoView {
-    crate::island_hydrated();
     provide_url_error();
     let action = ServerAction::<ChangePassword>::new();
     let value = Signal::derive(move || action.value().get());

@@ -70,7 +70,6 @@ fn CheckoutView(data: CheckoutDetails) -> impl IntoView {
 #[cfg_attr(wasm_split, island(lazy))]
 #[cfg_attr(not(wasm_split), island)]
 fn CheckoutForm(key: String, email: String, prefill: ProfileFields) -> impl IntoView {
-    crate::island_hydrated();
     provide_url_error();
     let action = ServerAction::<PlaceOrder>::new();
     let value = Signal::derive(move || action.value().get());

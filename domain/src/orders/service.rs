@@ -74,8 +74,8 @@ enum Priced {
     Store,
 }
 
-/// How the stock of one line is taken.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How the stock of one line is taken; by default loud, from a consistent read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Take {
     /// The product keeps at least [`STOCK_SHOWN_ALIKE_FROM`] after the sale (as last read),
     /// so that no page changes. The stock condition of a quiet take insists on it; only an
@@ -99,10 +99,7 @@ struct Takes(Vec<Take>);
 
 impl Takes {
     fn line(&self, i: usize) -> Take {
-        self.0.get(i).copied().unwrap_or(Take {
-            quiet: false,
-            as_of: None,
-        })
+        self.0.get(i).copied().unwrap_or_default()
     }
 
     fn all_quiet(&self) -> bool {
@@ -200,7 +197,7 @@ impl OrderService {
                 // only the store may refuse a line.
                 Err(OrderError::OutOfStock(_)) if priced == Priced::Snapshot => {
                     priced = Priced::Store;
-                    continue;
+                    self.new_order(checkout, &cart, priced).await?
                 }
                 quoted => quoted?,
             };
