@@ -8,7 +8,8 @@ use super::pages::{AdminFrame, Failure, Loading};
 use super::server_fns::admin_gate;
 use super::AuditTable;
 use crate::forms::{
-    field_error, form_message, provide_url_error, Field, SelectField, SubmitButton, TextAreaField,
+    field_error, form_message, provide_url_error, Field, FormAction, SelectField, SendForm,
+    SubmitButton, TextAreaField,
 };
 use domain::catalog::{AdminProductPage, Category, ProductFields, ProductStatus, SortOrder};
 use leptos::prelude::*;
@@ -291,12 +292,12 @@ fn ImageForm(id: String, image: String, name: String, error: Option<String>) -> 
 #[cfg_attr(not(wasm_split), island)]
 fn ProductForm(prefill: ProductFields, id: Option<String>, read_at: Option<i64>) -> impl IntoView {
     provide_url_error();
-    let action = ServerAction::<AdminSaveProduct>::new();
-    let value = Signal::derive(move || action.value().get());
+    let action = FormAction::<AdminSaveProduct>::new();
+    let value = action.value();
     let creating = id.is_none();
     let f = prefill;
     view! {
-        <ActionForm action>
+        <SendForm action>
             <div class="mt-4 flex flex-col gap-4">
                 {form_message(value)}
                 {id.map(|id| view! { <input type="hidden" name="id" value=id /> })}
@@ -327,7 +328,7 @@ fn ProductForm(prefill: ProductFields, id: Option<String>, read_at: Option<i64>)
                 </label>
                 <SubmitButton pending=action.pending() idle=if creating { "Create product" } else { "Save changes" } busy="Saving…" />
             </div>
-        </ActionForm>
+        </SendForm>
     }
 }
 
@@ -336,14 +337,14 @@ fn ProductForm(prefill: ProductFields, id: Option<String>, read_at: Option<i64>)
 #[cfg_attr(not(wasm_split), island)]
 fn StockForm(id: String) -> impl IntoView {
     provide_url_error();
-    let action = ServerAction::<AdminAdjustStock>::new();
-    let value = Signal::derive(move || action.value().get());
+    let action = FormAction::<AdminAdjustStock>::new();
+    let value = action.value();
     let modes = vec![
         ("delta".to_owned(), "Add or remove (+5, -3)".to_owned()),
         ("set".to_owned(), "Set to exactly".to_owned()),
     ];
     view! {
-        <ActionForm action>
+        <SendForm action>
             <div class="mt-3 flex flex-col gap-3">
                 {form_message(value)}
                 <input type="hidden" name="id" value=id />
@@ -352,6 +353,6 @@ fn StockForm(id: String) -> impl IntoView {
                 <Field label="Reason" name="reason" autocomplete="off" maxlength=200 hint="Kept in the history." error=field_error(value, "reason") />
                 <SubmitButton pending=action.pending() idle="Update stock" busy="Updating…" />
             </div>
-        </ActionForm>
+        </SendForm>
     }
 }

@@ -1,7 +1,7 @@
 //! `/cart`, the product page's add-to-cart form, and the header's cart link with its count.
 
 use super::server_fns::{get_cart, AddToCart as AddAction, RemoveCartLine, UpdateCartLine};
-use crate::forms::{form_message, provide_url_error, SubmitButton};
+use crate::forms::{form_message, provide_url_error, FormAction, SendForm, SubmitButton};
 use domain::cart::{CartLine, CartView};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -12,11 +12,11 @@ use leptos_meta::{Meta, Title};
 #[cfg_attr(not(wasm_split), island)]
 pub fn AddToCart(product_id: String, max: u32) -> impl IntoView {
     provide_url_error();
-    let action = ServerAction::<AddAction>::new();
-    let value = Signal::derive(move || action.value().get());
+    let action = FormAction::<AddAction>::new();
+    let value = action.value();
     let max = max.clamp(1, domain::catalog::MOST_OFFERED_AT_ONCE);
     view! {
-        <ActionForm action>
+        <SendForm action>
             <div class="flex flex-wrap items-end gap-3">
                 <input type="hidden" name="product_id" value=product_id />
                 <div class="flex flex-col gap-1">
@@ -28,7 +28,7 @@ pub fn AddToCart(product_id: String, max: u32) -> impl IntoView {
                 <SubmitButton pending=action.pending() idle="Add to cart" busy="Adding…" />
             </div>
             <div class="mt-2">{form_message(value)}</div>
-        </ActionForm>
+        </SendForm>
     }
 }
 

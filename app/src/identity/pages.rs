@@ -1,7 +1,9 @@
 //! `/account/sign-in`, `/account/sign-up`, and the header's account menu.
 
 use super::server_fns::{SignIn, SignUp};
-use crate::forms::{field_error, form_message, provide_url_error, Field, SubmitButton};
+use crate::forms::{
+    field_error, form_message, provide_url_error, Field, FormAction, SendForm, SubmitButton,
+};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
@@ -26,11 +28,11 @@ pub fn SignInPage() -> impl IntoView {
 #[cfg_attr(not(wasm_split), island)]
 fn SignInForm(next: String) -> impl IntoView {
     provide_url_error();
-    let action = ServerAction::<SignIn>::new();
-    let value = Signal::derive(move || action.value().get());
+    let action = FormAction::<SignIn>::new();
+    let value = action.value();
     let no_field_error = Signal::derive(|| None);
     view! {
-        <ActionForm action>
+        <SendForm action>
             <div class="mt-6 flex flex-col gap-4">
                 {form_message(value)}
                 <input type="hidden" name="next" value=next />
@@ -38,7 +40,7 @@ fn SignInForm(next: String) -> impl IntoView {
                 <Field label="Password" name="password" kind="password" autocomplete="current-password" error=no_field_error />
                 <SubmitButton pending=action.pending() idle="Sign in" busy="Signing in…" />
             </div>
-        </ActionForm>
+        </SendForm>
     }
 }
 
@@ -61,10 +63,10 @@ pub fn SignUpPage() -> impl IntoView {
 #[cfg_attr(not(wasm_split), island)]
 fn SignUpForm() -> impl IntoView {
     provide_url_error();
-    let action = ServerAction::<SignUp>::new();
-    let value = Signal::derive(move || action.value().get());
+    let action = FormAction::<SignUp>::new();
+    let value = action.value();
     view! {
-        <ActionForm action>
+        <SendForm action>
             <div class="mt-6 flex flex-col gap-4">
                 {form_message(value)}
                 <Field label="Name" name="name" autocomplete="name" maxlength=100 error=field_error(value, "name") />
@@ -79,6 +81,6 @@ fn SignUpForm() -> impl IntoView {
                 />
                 <SubmitButton pending=action.pending() idle="Create account" busy="Creating your account…" />
             </div>
-        </ActionForm>
+        </SendForm>
     }
 }

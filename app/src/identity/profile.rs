@@ -2,7 +2,8 @@
 
 use super::server_fns::{my_profile, ChangePassword, SaveProfile};
 use crate::forms::{
-    field_error, form_message, provide_url_error, AddressFields, Field, SubmitButton,
+    field_error, form_message, provide_url_error, AddressFields, Field, FormAction, SendForm,
+    SubmitButton,
 };
 use domain::identity::ProfileFields;
 use leptos::prelude::*;
@@ -54,10 +55,10 @@ pub fn ProfilePage() -> impl IntoView {
 #[cfg_attr(not(wasm_split), island)]
 fn ProfileForm(prefill: ProfileFields) -> impl IntoView {
     provide_url_error();
-    let action = ServerAction::<SaveProfile>::new();
-    let value = Signal::derive(move || action.value().get());
+    let action = FormAction::<SaveProfile>::new();
+    let value = action.value();
     view! {
-        <ActionForm action>
+        <SendForm action>
             <div class="mt-4 flex flex-col gap-4">
                 {form_message(value)}
                 <Field label="Name" name="name" autocomplete="name" maxlength=100 value=prefill.name.clone() error=field_error(value, "name") />
@@ -79,7 +80,7 @@ fn ProfileForm(prefill: ProfileFields) -> impl IntoView {
                 </fieldset>
                 <SubmitButton pending=action.pending() idle="Save profile" busy="Saving…" />
             </div>
-        </ActionForm>
+        </SendForm>
     }
 }
 
@@ -87,10 +88,10 @@ fn ProfileForm(prefill: ProfileFields) -> impl IntoView {
 #[cfg_attr(not(wasm_split), island)]
 fn PasswordForm() -> impl IntoView {
     provide_url_error();
-    let action = ServerAction::<ChangePassword>::new();
-    let value = Signal::derive(move || action.value().get());
+    let action = FormAction::<ChangePassword>::new();
+    let value = action.value();
     view! {
-        <ActionForm action>
+        <SendForm action>
             <div class="mt-4 flex flex-col gap-4">
                 {form_message(value)}
                 <Field
@@ -110,6 +111,6 @@ fn PasswordForm() -> impl IntoView {
                 />
                 <SubmitButton pending=action.pending() idle="Change password" busy="Changing…" />
             </div>
-        </ActionForm>
+        </SendForm>
     }
 }

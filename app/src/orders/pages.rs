@@ -4,7 +4,8 @@ use super::server_fns::{
     get_checkout, my_order, my_orders, CancelMyOrder, CheckoutDetails, PlaceOrder,
 };
 use crate::forms::{
-    field_error, form_message, provide_url_error, AddressFields, Field, SubmitButton,
+    field_error, form_message, provide_url_error, AddressFields, Field, FormAction, SendForm,
+    SubmitButton,
 };
 use crate::NotFound;
 use domain::identity::ProfileFields;
@@ -71,10 +72,10 @@ fn CheckoutView(data: CheckoutDetails) -> impl IntoView {
 #[cfg_attr(not(wasm_split), island)]
 fn CheckoutForm(key: String, email: String, prefill: ProfileFields) -> impl IntoView {
     provide_url_error();
-    let action = ServerAction::<PlaceOrder>::new();
-    let value = Signal::derive(move || action.value().get());
+    let action = FormAction::<PlaceOrder>::new();
+    let value = action.value();
     view! {
-        <ActionForm action>
+        <SendForm action>
             <div class="flex flex-col gap-4">
                 {form_message(value)}
                 <input type="hidden" name="key" value=key />
@@ -87,7 +88,7 @@ fn CheckoutForm(key: String, email: String, prefill: ProfileFields) -> impl Into
                 <p class="text-slate-700">"Payment: pay on delivery. No card details are needed."</p>
                 <SubmitButton pending=action.pending() idle="Place order" busy="Placing your order…" />
             </div>
-        </ActionForm>
+        </SendForm>
     }
 }
 

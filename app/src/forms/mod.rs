@@ -12,6 +12,9 @@ use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
 pub use domain::FieldError;
+pub use send::{FormAction, SendForm};
+
+mod send;
 
 /// Why a form was not accepted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
