@@ -18,14 +18,14 @@
 use crate::router::AppState;
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 use bytes::Bytes;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 const MAX_PAGES: usize = 2048;
 const MAX_PAGE_BYTES: usize = 1024 * 1024;
@@ -49,14 +49,14 @@ pub struct Lookups {
 #[derive(Default)]
 struct Generation {
     number: u64,
-    pages: HashMap<String, Page>,
+    pages: HashMap<String, Arc<Page>>,
 }
 
-#[derive(Clone)]
 struct Page {
-    content_type: HeaderValue,
-    /// The page's Content-Security-Policy (its inline scripts' hashes), computed once.
-    policy: HeaderValue,
+    /// Every header of the answer but the encoding and the cache outcome: content type,
+    /// security headers with the page's Content-Security-Policy (its inline scripts' hashes),
+    /// computed once, so a hit copies one map instead of building one.
+    headers: HeaderMap,
     body: Bytes,
     /// The same body gzipped once when cached, for clients that accept it.
     gzip: Bytes,
@@ -65,10 +65,14 @@ struct Page {
 }
 
 impl Page {
-    fn new(content_type: HeaderValue, policy: HeaderValue, body: Bytes) -> Self {
+    fn new(content_type: HeaderValue, policy: HeaderValue, https: bool, body: Bytes) -> Self {
+        let mut headers = HeaderMap::with_capacity(12);
+        headers.insert(header::CONTENT_TYPE, content_type);
+        crate::security_headers::apply(&mut headers, policy, https);
+        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         Self {
-            content_type,
-            policy,
+            headers,
             gzip: gzip(&body),
             slot: slot_in(&body),
             body,
@@ -84,8 +88,7 @@ impl Page {
         body.extend_from_slice(own.as_bytes());
         body.extend_from_slice(&self.body[slot.end..]);
         Some(Self {
-            content_type: self.content_type.clone(),
-            policy: self.policy.clone(),
+            headers: self.headers.clone(),
             body: Bytes::from(body),
             gzip: Bytes::new(),
             slot: None,
@@ -138,7 +141,7 @@ impl PageCache {
         }
     }
 
-    fn get(&self, key: &str, generation: u64) -> Option<Page> {
+    fn get(&self, key: &str, generation: u64) -> Option<Arc<Page>> {
         let inner = self.inner.read().ok()?;
         if inner.number != generation {
             return None;
@@ -146,7 +149,7 @@ impl PageCache {
         inner.pages.get(key).cloned()
     }
 
-    fn put(&self, key: String, generation: u64, page: Page) {
+    fn put(&self, key: String, generation: u64, page: Arc<Page>) {
         let Ok(mut inner) = self.inner.write() else {
             return;
         };
@@ -201,27 +204,24 @@ fn no_store(mut response: Response) -> Response {
     response
 }
 
-fn page_response(page: Page, outcome: &'static str, gzipped: bool, https: bool) -> Response {
+fn page_response(page: &Page, outcome: &'static str, gzipped: bool) -> Response {
     let (body, gzipped) = if !gzipped {
-        (page.body, false)
+        (page.body.clone(), false)
     } else if !page.gzip.is_empty() {
-        (page.gzip, true)
+        (page.gzip.clone(), true)
     } else {
         // A personal page is compressed for its one answer, quickly rather than tightly.
         match compress(&page.body, flate2::Compression::fast()) {
-            c if c.is_empty() => (page.body, false),
+            c if c.is_empty() => (page.body.clone(), false),
             c => (c, true),
         }
     };
     let mut response = Response::new(Body::from(body));
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, page.content_type);
-    crate::security_headers::apply(headers, page.policy, https);
-    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    *headers = page.headers.clone();
     if gzipped {
         headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
     }
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert("x-page-cache", HeaderValue::from_static(outcome));
     response
 }
@@ -231,9 +231,13 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
     let Some(key) = cache_key(&request) else {
         return no_store(next.run(request).await);
     };
+    let gzipped = accepts_gzip(&request);
     let credentials = crate::caller::credentials(request.headers());
     if credentials.is_empty() {
-        return shared_page(&state, key, request, next).await;
+        return match cached_or_rendered(&state, key, || request, next).await {
+            Ok((page, outcome)) => page_response(&page, outcome, gzipped),
+            Err(response) => response,
+        };
     }
     // Read by the same code that resolves every caller, so no cookie is ever overlooked.
     let lazy = domain::caller::LazyCaller::new(state.services.identity.clone(), credentials);
@@ -242,43 +246,34 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
         return no_store(next.run(request).await);
     };
     let personal = app::personal::of(&caller, &state.services).await;
-    let gzipped = accepts_gzip(&request);
-    let https = state.public_url.starts_with("https://");
     let (parts, body) = request.into_parts();
-    // The shared page is rendered as for a visitor without cookies.
-    let mut shared = Request::from_parts(parts.clone(), Body::empty());
-    shared.headers_mut().remove(header::COOKIE);
+    // The shared page is rendered as for a visitor without cookies, when it is not cached.
+    let shared = || {
+        let mut shared = Request::from_parts(parts.clone(), Body::empty());
+        shared.headers_mut().remove(header::COOKIE);
+        shared
+    };
     let (page, outcome) = match cached_or_rendered(&state, key, shared, next.clone()).await {
         Ok(found) => found,
         // Not a shareable page (a 404, a redirect): render it for this shopper.
         Err(_) => return no_store(next.run(Request::from_parts(parts, body)).await),
     };
     match page.personal(&personal) {
-        Some(own) => page_response(own, outcome, gzipped, https),
+        Some(own) => page_response(&own, outcome, gzipped),
         // A page without a slot cannot be personalised: render it for this shopper.
         None => no_store(next.run(Request::from_parts(parts, body)).await),
     }
 }
 
-/// An anonymous visitor's page: the shared page as it is.
-async fn shared_page(state: &AppState, key: String, request: Request, next: Next) -> Response {
-    let gzipped = accepts_gzip(&request);
-    let https = state.public_url.starts_with("https://");
-    match cached_or_rendered(state, key, request, next).await {
-        Ok((page, outcome)) => page_response(page, outcome, gzipped, https),
-        Err(response) => response,
-    }
-}
-
-/// The shared page for `key` from the cache, or rendered from `request` (which carries no
-/// credentials) and cached. `Err` is the response to send instead, when the render gave
-/// something that is not a cacheable page.
+/// The shared page for `key` from the cache, or rendered from the request `shared` makes
+/// (which carries no credentials; made only on a miss) and cached. `Err` is the response to
+/// send instead, when the render gave something that is not a cacheable page.
 async fn cached_or_rendered(
     state: &AppState,
     key: String,
-    mut request: Request,
+    shared: impl FnOnce() -> Request,
     next: Next,
-) -> Result<(Page, &'static str), Response> {
+) -> Result<(Arc<Page>, &'static str), Response> {
     // Read before rendering: a page is never tagged newer than the data it shows.
     let generation = state.services.catalog.generation();
     if let Some(page) = state.page_cache.get(&key, generation) {
@@ -286,6 +281,7 @@ async fn cached_or_rendered(
         return Ok((page, "hit"));
     }
     state.page_cache.misses.fetch_add(1, Ordering::Relaxed);
+    let mut request = shared();
     // Render uncompressed: the cache keeps the plain page and its gzip twin.
     request.headers_mut().remove(header::ACCEPT_ENCODING);
     let response = next.run(request).await;
@@ -301,7 +297,8 @@ async fn cached_or_rendered(
     match axum::body::to_bytes(body, MAX_PAGE_BYTES).await {
         Ok(bytes) => {
             let policy = policy.unwrap_or_else(|| crate::security_headers::policy_for(&bytes));
-            let page = Page::new(content_type, policy, bytes);
+            let https = state.public_url.starts_with("https://");
+            let page = Arc::new(Page::new(content_type, policy, https, bytes));
             state.page_cache.put(key, generation, page.clone());
             Ok((page, "miss"))
         }
@@ -361,6 +358,7 @@ mod tests {
         let page = Page::new(
             HeaderValue::from_static("text/html"),
             crate::security_headers::policy_without_scripts(),
+            false,
             Bytes::from(shared.clone()),
         );
         let mine = Personal {
@@ -384,6 +382,7 @@ mod tests {
         let page = Page::new(
             HeaderValue::from_static("text/html"),
             crate::security_headers::policy_without_scripts(),
+            false,
             Bytes::from_static(b"<main>no slot</main>"),
         );
         assert!(page.personal(&Default::default()).is_none());
@@ -404,8 +403,10 @@ mod tests {
         let page = Page::new(
             HeaderValue::from_static("text/html"),
             crate::security_headers::policy_without_scripts(),
+            false,
             Bytes::from_static(b"old"),
         );
+        let page = Arc::new(page);
         cache.put("/?".into(), 1, page.clone());
         assert!(cache.get("/?", 1).is_some());
         assert!(cache.get("/?", 2).is_none());

@@ -211,6 +211,22 @@ pub async fn enforce(
     }
     // What a refusal after the fact needs, taken now: the request itself moves on.
     let asked = Asked::of(&request);
+    let timed_out = || {
+        tracing::warn!(
+            timeout_secs = limits.request_timeout.as_secs(),
+            "request timed out"
+        );
+        asked.refuse(Refusal::new(
+            408,
+            "The request took too long. Please try again.",
+        ))
+    };
+    if axum::body::HttpBody::is_end_stream(request.body()) {
+        // No body to bound (a GET, most requests): only the time is limited.
+        return tokio::time::timeout(limits.request_timeout, next.run(request))
+            .await
+            .unwrap_or_else(|_| timed_out());
+    }
     let (parts, body) = request.into_parts();
     // A body without a length that turns out too large fails whoever reads it; whatever they
     // answered then, the client is told 413.
@@ -229,16 +245,7 @@ pub async fn enforce(
     match tokio::time::timeout(limits.request_timeout, next.run(bounded)).await {
         Ok(_) if overflowed.load(Ordering::Relaxed) => asked.refuse(too_large(body_limit)),
         Ok(response) => response,
-        Err(_) => {
-            tracing::warn!(
-                timeout_secs = limits.request_timeout.as_secs(),
-                "request timed out"
-            );
-            asked.refuse(Refusal::new(
-                408,
-                "The request took too long. Please try again.",
-            ))
-        }
+        Err(_) => timed_out(),
     }
 }
 
