@@ -79,20 +79,15 @@ impl Page {
         }
     }
 
-    /// The page as `personal` sees it: the same bytes with its own slot.
-    fn personal(&self, personal: &app::personal::Personal) -> Option<Self> {
+    /// The body as `personal` sees it: the same bytes with its own slot.
+    fn personal(&self, personal: &app::personal::Personal) -> Option<Bytes> {
         let slot = self.slot.clone()?;
         let own = app::personal::slot(personal);
         let mut body = Vec::with_capacity(self.body.len() - slot.len() + own.len());
         body.extend_from_slice(&self.body[..slot.start]);
         body.extend_from_slice(own.as_bytes());
         body.extend_from_slice(&self.body[slot.end..]);
-        Some(Self {
-            headers: self.headers.clone(),
-            body: Bytes::from(body),
-            gzip: Bytes::new(),
-            slot: None,
-        })
+        Some(Bytes::from(body))
     }
 }
 
@@ -204,17 +199,22 @@ fn no_store(mut response: Response) -> Response {
     response
 }
 
-fn page_response(page: &Page, outcome: &'static str, gzipped: bool) -> Response {
-    let (body, gzipped) = if !gzipped {
-        (page.body.clone(), false)
-    } else if !page.gzip.is_empty() {
-        (page.gzip.clone(), true)
-    } else {
-        // A personal page is compressed for its one answer, quickly rather than tightly.
-        match compress(&page.body, flate2::Compression::fast()) {
-            c if c.is_empty() => (page.body.clone(), false),
+/// The answer with `page`'s headers: its own body, or `personal` (a shopper's copy with their
+/// slot, compressed for its one answer, quickly rather than tightly).
+fn page_response(
+    page: &Page,
+    personal: Option<Bytes>,
+    outcome: &'static str,
+    gzipped: bool,
+) -> Response {
+    let (body, gzipped) = match personal {
+        None if gzipped && !page.gzip.is_empty() => (page.gzip.clone(), true),
+        None => (page.body.clone(), false),
+        Some(own) if gzipped => match compress(&own, flate2::Compression::fast()) {
+            c if c.is_empty() => (own, false),
             c => (c, true),
-        }
+        },
+        Some(own) => (own, false),
     };
     let mut response = Response::new(Body::from(body));
     let headers = response.headers_mut();
@@ -235,7 +235,7 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
     let credentials = crate::caller::credentials(request.headers());
     if credentials.is_empty() {
         return match cached_or_rendered(&state, key, || request, next).await {
-            Ok((page, outcome)) => page_response(&page, outcome, gzipped),
+            Ok((page, outcome)) => page_response(&page, None, outcome, gzipped),
             Err(response) => response,
         };
     }
@@ -259,7 +259,7 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
         Err(_) => return no_store(next.run(Request::from_parts(parts, body)).await),
     };
     match page.personal(&personal) {
-        Some(own) => page_response(&own, outcome, gzipped),
+        own @ Some(_) => page_response(&page, own, outcome, gzipped),
         // A page without a slot cannot be personalised: render it for this shopper.
         None => no_store(next.run(Request::from_parts(parts, body)).await),
     }
@@ -367,7 +367,7 @@ mod tests {
         };
         let own = page.personal(&mine).expect("the page has a slot");
         assert_eq!(
-            std::str::from_utf8(&own.body).unwrap(),
+            std::str::from_utf8(&own).unwrap(),
             format!("<header>{}</header><main>tent</main>", slot(&mine))
         );
         assert_eq!(

@@ -211,41 +211,48 @@ pub async fn enforce(
     }
     // What a refusal after the fact needs, taken now: the request itself moves on.
     let asked = Asked::of(&request);
-    let timed_out = || {
-        tracing::warn!(
-            timeout_secs = limits.request_timeout.as_secs(),
-            "request timed out"
-        );
-        asked.refuse(Refusal::new(
-            408,
-            "The request took too long. Please try again.",
-        ))
-    };
-    if axum::body::HttpBody::is_end_stream(request.body()) {
-        // No body to bound (a GET, most requests): only the time is limited.
-        return tokio::time::timeout(limits.request_timeout, next.run(request))
-            .await
-            .unwrap_or_else(|_| timed_out());
-    }
-    let (parts, body) = request.into_parts();
     // A body without a length that turns out too large fails whoever reads it; whatever they
-    // answered then, the client is told 413.
-    let overflowed = Arc::new(AtomicBool::new(false));
-    let flag = overflowed.clone();
-    let bounded = http_body_util::BodyExt::map_err(
-        http_body_util::Limited::new(body, body_limit),
-        move |e| {
-            if e.is::<http_body_util::LengthLimitError>() {
-                flag.store(true, Ordering::Relaxed);
-            }
-            e
-        },
-    );
-    let bounded = Request::from_parts(parts, Body::new(bounded));
-    match tokio::time::timeout(limits.request_timeout, next.run(bounded)).await {
-        Ok(_) if overflowed.load(Ordering::Relaxed) => asked.refuse(too_large(body_limit)),
+    // answered then, the client is told 413. A request without a body (a GET, most requests)
+    // has nothing to bound and is passed on as it is.
+    let (request, overflowed) = if axum::body::HttpBody::is_end_stream(request.body()) {
+        (request, None)
+    } else {
+        let (parts, body) = request.into_parts();
+        let overflowed = Arc::new(AtomicBool::new(false));
+        let flag = overflowed.clone();
+        let bounded = http_body_util::BodyExt::map_err(
+            http_body_util::Limited::new(body, body_limit),
+            move |e| {
+                if e.is::<http_body_util::LengthLimitError>() {
+                    flag.store(true, Ordering::Relaxed);
+                }
+                e
+            },
+        );
+        (
+            Request::from_parts(parts, Body::new(bounded)),
+            Some(overflowed),
+        )
+    };
+    match tokio::time::timeout(limits.request_timeout, next.run(request)).await {
+        Ok(_)
+            if overflowed
+                .as_ref()
+                .is_some_and(|o| o.load(Ordering::Relaxed)) =>
+        {
+            asked.refuse(too_large(body_limit))
+        }
         Ok(response) => response,
-        Err(_) => timed_out(),
+        Err(_) => {
+            tracing::warn!(
+                timeout_secs = limits.request_timeout.as_secs(),
+                "request timed out"
+            );
+            asked.refuse(Refusal::new(
+                408,
+                "The request took too long. Please try again.",
+            ))
+        }
     }
 }
 
