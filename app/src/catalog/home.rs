@@ -1,7 +1,6 @@
 //! `/`: the catalog listing with search, category filter, sort and pagination.
 
 use super::components::{Pagination, ProductTile};
-use super::server_fns::get_catalog_page;
 use crate::forms::SubmitOnChange;
 use domain::catalog::{CatalogPage, CatalogQuery, Category, SortOrder};
 use leptos::prelude::*;
@@ -10,37 +9,38 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let params = use_query_map();
-    let raw =
-        move || params.with(|m| (m.get("q"), m.get("category"), m.get("sort"), m.get("page")));
-    let query = Memo::new(move |_| params.with(|m| CatalogQuery::from_params(|k| m.get_str(k))));
-    let page = Resource::new(raw, |(q, category, sort, page)| {
-        get_catalog_page(q, category, sort, page)
-    });
-
-    let title = move || {
-        let q = query.get();
-        match (q.is_searching(), q.category) {
-            (true, _) => format!("Search: {}", q.q),
-            (false, Some(c)) => c.label().to_owned(),
-            (false, None) => String::new(),
-        }
+    let query = use_query_map().with_untracked(|m| CatalogQuery::from_params(|k| m.get_str(k)));
+    let title = match (query.is_searching(), query.category) {
+        (true, _) => format!("Search: {}", query.q),
+        (false, Some(c)) => c.label().to_owned(),
+        (false, None) => String::new(),
     };
-
     view! {
         <Title text=title />
         <Meta
             name="description"
             content="CloudMart: electronics, home and kitchen, outdoor gear, books, fashion, beauty, toys and sports gear, shipped fast."
         />
-        <Suspense fallback=|| view! { <p role="status" class="py-12 text-center text-slate-600">"Loading products…"</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(page) => view! { <Listing page /> }.into_any(),
-                    Err(_) => view! { <LoadError /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {match listing(&query) {
+            Some(page) => view! { <Listing page /> }.into_any(),
+            None => view! { <LoadError /> }.into_any(),
+        }}
+    }
+}
+
+/// The listing for `query`, from this replica's in-memory catalog snapshot. Pages are rendered
+/// only on the server (the browser hydrates islands, never a page), and reading the snapshot
+/// does not wait on anything, so the page calls the catalog service directly: no resource to
+/// await, nothing to serialise for hydration.
+fn listing(query: &CatalogQuery) -> Option<CatalogPage> {
+    #[cfg(feature = "ssr")]
+    {
+        crate::services().ok().map(|s| s.catalog.page(query))
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = query;
+        None
     }
 }
 
