@@ -12,7 +12,7 @@ mod csrf;
 mod health;
 mod html_cache;
 pub mod limits;
-pub mod memory;
+mod memory;
 mod metrics;
 pub mod problem;
 mod rate_limit;

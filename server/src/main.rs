@@ -5,7 +5,6 @@ use std::process::ExitCode;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    server::memory::return_large_blocks();
     let cli = Cli::parse();
     let config = match Config::parse(&cli.settings) {
         Ok(config) => config,

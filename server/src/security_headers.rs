@@ -65,7 +65,7 @@ fn inline_scripts(html: &[u8]) -> Vec<&[u8]> {
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(haystack, needle)
 }
 
 /// The headers every HTML answer carries, with `policy` as its CSP.
