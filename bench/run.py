@@ -11,7 +11,7 @@ Then, when given --checkout-bench (the checkout_bench example):
 - a 100,000-product catalog: start-up load time, memory, search latency, a refresh's cost.
 
 For `/` and a product page (anonymous, with a guest cart cookie, and signed in) and the WASM
-bundle it reports requests/s and p99 latency at 64 connections, beside the same bytes served from memory by a minimal axum handler (the
+bundle it reports requests/s and p99 latency at 64 connections, beside the same response (body and headers) served from memory by a minimal axum handler (the
 ceiling), measured in the same run, alternating, several times (medians are reported: these
 machines are shared and noisy). It also reports the storefront's WASM+JS+CSS size, raw and
 brotli. All traffic stays on 127.0.0.1 and every wrk run is bounded in time.
@@ -75,6 +75,20 @@ def fetch(url, cookie=None):
     request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
     with urllib.request.urlopen(request, timeout=5) as r:
         return r.read(), r.headers.get("content-type")
+
+
+def ceiling_route(url, cookie, directory, name):
+    """Saves the response to `url` (body and headers) for the ceiling to replay, and returns
+    its route spec: the ceiling answers with the same bytes, headers included."""
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    with urllib.request.urlopen(request, timeout=5) as r:
+        body, headers = r.read(), "".join(f"{k}: {v}\n" for k, v in r.headers.items())
+    body_file, headers_file = (os.path.join(directory, name + ext) for ext in (".body", ".headers"))
+    with open(body_file, "wb") as f:
+        f.write(body)
+    with open(headers_file, "w") as f:
+        f.write(headers)
+    return f"/{name}={body_file}={headers_file}"
 
 
 def form_action(html, marker):
@@ -290,13 +304,8 @@ def main():
             "product (in)": (product, session),
             "WASM file": (f"/pkg/{wasm}", None),
         }
-        specs = []
-        for i, (name, (path, cookie)) in enumerate(pages.items()):
-            body, content_type = fetch(base + path, cookie)
-            file = os.path.join(data, f"body{i}")
-            with open(file, "wb") as f:
-                f.write(body)
-            specs.append(f"/c{i}={file}={content_type}")
+        specs = [ceiling_route(base + path, cookie, data, f"c{i}")
+                 for i, (path, cookie) in enumerate(pages.values())]
         ceiling = subprocess.Popen([args.ceiling, f"127.0.0.1:{ceiling_port}", *specs],
                                    stdout=subprocess.DEVNULL)
         time.sleep(0.5)
@@ -439,11 +448,8 @@ def mixed_load(args, failed):
             stdout=subprocess.PIPE, text=True)
         if shoppers.stdout.readline().strip() != "shopping":
             raise SystemExit("the shoppers did not start")
-        body, content_type = fetch(base + "/")
-        file = os.path.join(store.data, "home")
-        with open(file, "wb") as f:
-            f.write(body)
-        store.start([args.ceiling, f"127.0.0.1:{ceiling_port}", f"/c0={file}={content_type}"],
+        spec = ceiling_route(base + "/", None, store.data, "c0")
+        store.start([args.ceiling, f"127.0.0.1:{ceiling_port}", spec],
                     stdout=subprocess.DEVNULL)
         time.sleep(0.5)
         wrk(base + "/", 1, 8)
