@@ -6,7 +6,8 @@ mod support;
 
 use domain::cart::{CartOwner, LineIssue};
 use domain::catalog::{
-    CatalogService, Category, NewProduct, Product, ProductName, ProductStatus, Slug, StockState,
+    CatalogService, Category, NewProduct, Product, ProductId, ProductName, ProductStatus, Slug,
+    StockState,
 };
 use domain::identity::{Email, UserId};
 use domain::orders::{
@@ -862,4 +863,105 @@ async fn a_restock_the_snapshot_has_not_seen_yet_still_sells() {
 
     assert_eq!(order.lines[0].quantity.get(), 1);
     assert_eq!(stock_of(&shop, &kettle).await, 5);
+}
+
+/// The products of an order, with their quantities.
+fn bought(order: &domain::orders::Order) -> Vec<(ProductId, u16)> {
+    order
+        .lines
+        .iter()
+        .map(|l| (l.product_id.clone(), l.quantity.get()))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_order_is_for_the_cart_the_store_holds_when_this_replica_kept_an_older_copy() {
+    let (_db, shop) = shop().await;
+    let lamp = product(&shop.catalog, "Copied Lamp", 1_000, 40).await;
+    let kettle = product(&shop.catalog, "Copied Kettle", 2_000, 40).await;
+    let replica = second_replica(&shop).await;
+    let who = customer();
+    let cart = CartOwner::Customer(who.clone());
+    shop.carts.add(&cart, &lamp.id, q(1)).await.unwrap();
+    // The shopper changes the cart through another replica.
+    replica.carts.remove(&cart, &lamp.id).await.unwrap();
+    replica.carts.add(&cart, &kettle.id, q(2)).await.unwrap();
+
+    let order = shop
+        .orders
+        .place(checkout(&who, "stale-copy-key-00001"))
+        .await
+        .unwrap();
+
+    assert_eq!(bought(&order), vec![(kettle.id.clone(), 2)]);
+    assert_eq!(
+        stock_of(&shop, &lamp).await,
+        40,
+        "the removed line is not sold"
+    );
+    assert_eq!(stock_of(&shop, &kettle).await, 38);
+    assert!(shop.carts.view(&cart).await.unwrap().lines.is_empty());
+}
+
+/// The trap a kept copy would fall into if an order deleted the cart: the cart started again
+/// would be version 1 once more, and the copy of the old version 1 would pass the
+/// transaction's condition and be sold instead.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cart_emptied_by_an_order_elsewhere_and_filled_again_is_never_taken_for_the_copy_kept_here(
+) {
+    let (_db, shop) = shop().await;
+    let lamp = product(&shop.catalog, "Reused Lamp", 1_000, 40).await;
+    let kettle = product(&shop.catalog, "Reused Kettle", 2_000, 40).await;
+    let replica = second_replica(&shop).await;
+    let who = customer();
+    let cart = CartOwner::Customer(who.clone());
+    shop.carts.add(&cart, &lamp.id, q(1)).await.unwrap();
+    let first = replica
+        .orders
+        .place(checkout(&who, "emptied-elsewhere-01"))
+        .await
+        .unwrap();
+    assert_eq!(bought(&first), vec![(lamp.id.clone(), 1)]);
+    replica.carts.add(&cart, &kettle.id, q(2)).await.unwrap();
+
+    let second = shop
+        .orders
+        .place(checkout(&who, "emptied-elsewhere-02"))
+        .await
+        .unwrap();
+
+    assert_eq!(bought(&second), vec![(kettle.id.clone(), 2)]);
+    assert_eq!(stock_of(&shop, &lamp).await, 39, "the lamp was sold once");
+    assert_eq!(stock_of(&shop, &kettle).await, 38);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kept_copy_with_a_line_sold_out_since_does_not_refuse_a_cart_that_no_longer_holds_it() {
+    let (_db, shop) = shop().await;
+    let admin = support::admin(&shop.store, "admin@cloudmart.test").await;
+    let lamp = product(&shop.catalog, "Gone Lamp", 1_000, 3).await;
+    let kettle = product(&shop.catalog, "Kept Kettle", 2_000, 40).await;
+    let replica = second_replica(&shop).await;
+    let who = customer();
+    let cart = CartOwner::Customer(who.clone());
+    shop.carts.add(&cart, &lamp.id, q(1)).await.unwrap();
+    replica.carts.remove(&cart, &lamp.id).await.unwrap();
+    replica.carts.add(&cart, &kettle.id, q(1)).await.unwrap();
+    shop.catalog
+        .adjust_stock(
+            &admin,
+            &lamp.id,
+            domain::catalog::StockChange::Set(0),
+            "sold out",
+        )
+        .await
+        .unwrap();
+
+    let order = shop
+        .orders
+        .place(checkout(&who, "sold-out-in-copy-001"))
+        .await
+        .unwrap();
+
+    assert_eq!(bought(&order), vec![(kettle.id.clone(), 1)]);
 }

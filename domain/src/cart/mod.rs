@@ -6,6 +6,8 @@
 mod counts;
 mod quote;
 #[cfg(feature = "ssr")]
+mod recent;
+#[cfg(feature = "ssr")]
 mod service;
 
 #[cfg(feature = "ssr")]

@@ -6,6 +6,7 @@
 
 use super::counts::CartCounts;
 use super::quote::{quote, StoredLine};
+use super::recent::RecentCarts;
 use super::CartView;
 use crate::catalog::{CatalogService, ProductId};
 use crate::identity::UserId;
@@ -135,6 +136,7 @@ pub struct CartService {
     table: String,
     catalog: Arc<CatalogService>,
     counts: Arc<CartCounts>,
+    recent: Arc<RecentCarts>,
 }
 
 impl std::fmt::Debug for CartService {
@@ -152,6 +154,7 @@ impl CartService {
             store,
             catalog,
             counts: Arc::default(),
+            recent: Arc::default(),
         }
     }
 
@@ -177,11 +180,29 @@ impl CartService {
                 );
             }
         }
-        Ok(StoredCart {
+        let cart = StoredCart {
             lines,
             version: r.number("version")?,
             exists: true,
-        })
+        };
+        self.keep(owner, &cart);
+        Ok(cart)
+    }
+
+    /// The customer's cart for placing an order: this replica's copy when it has a non-empty
+    /// one (see [`RecentCarts`] for why a stale copy is harmless), else read from the store.
+    pub(crate) async fn load_for_order(&self, owner: &CartOwner) -> Result<StoredCart, StoreError> {
+        match self.recent.get(&owner.key()) {
+            Some(cart) if !cart.is_empty() => Ok(cart),
+            _ => self.load(owner).await,
+        }
+    }
+
+    /// Keeps a customer's cart as it is now in the store.
+    fn keep(&self, owner: &CartOwner, cart: &StoredCart) {
+        if matches!(owner, CartOwner::Customer(_)) {
+            self.recent.put(owner.key(), cart.clone());
+        }
     }
 
     async fn save(&self, owner: &CartOwner, cart: &StoredCart) -> Result<bool, StoreError> {
@@ -238,6 +259,14 @@ impl CartService {
             change(&mut cart)?;
             if self.save(owner, &cart).await? {
                 self.counts.changed(&owner.key(), Some(cart.count()));
+                self.keep(
+                    owner,
+                    &StoredCart {
+                        version: cart.version + 1,
+                        exists: true,
+                        ..cart
+                    },
+                );
                 return Ok(());
             }
         }
@@ -367,6 +396,7 @@ impl CartService {
     /// The cart was emptied by other code here (an order placed from it).
     pub(crate) fn emptied(&self, owner: &CartOwner) {
         self.counts.changed(&owner.key(), Some(0));
+        self.recent.forget(&owner.key());
     }
 
     /// The cart priced from the current catalog, with each line's issues.

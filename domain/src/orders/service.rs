@@ -17,7 +17,7 @@ use crate::identity::{Email, UserId};
 use crate::store::attr::{n, s};
 use crate::store::{Store, StoreError, TransactError, Transaction};
 use crate::time::Timestamp;
-use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -187,18 +187,31 @@ impl OrderService {
     async fn place_once(&self, checkout: &Checkout) -> Result<Order, OrderError> {
         let owner = CartOwner::Customer(checkout.customer.clone());
         let mut priced = Priced::Snapshot;
-        for _ in 0..PLACE_ATTEMPTS {
-            let cart = self.carts.load(&owner).await?;
+        for attempt in 0..PLACE_ATTEMPTS {
+            // The first try prices this replica's copy of the cart, if it has one: the store
+            // refuses it unless it is the cart's current version. Any retry reads the store.
+            let from_copy = attempt == 0;
+            let cart = if from_copy {
+                self.carts.load_for_order(&owner).await?
+            } else {
+                self.carts.load(&owner).await?
+            };
             if cart.is_empty() {
                 return Err(OrderError::EmptyCart);
             }
-            let (order, takes) = match self.new_order(checkout, &cart, priced).await {
+            let quoted = match self.new_order(checkout, &cart, priced).await {
                 // The snapshot may not have seen a restock or a product going back on sale:
                 // only the store may refuse a line.
                 Err(OrderError::OutOfStock(_)) if priced == Priced::Snapshot => {
                     priced = Priced::Store;
-                    self.new_order(checkout, &cart, priced).await?
+                    self.new_order(checkout, &cart, priced).await
                 }
+                quoted => quoted,
+            };
+            let (order, takes) = match quoted {
+                // A copy may hold a line the shopper has removed since: only the cart as the
+                // store holds it may be refused for a line.
+                Err(OrderError::OutOfStock(_)) if from_copy => continue,
                 quoted => quoted?,
             };
             match self
@@ -307,10 +320,17 @@ impl OrderService {
             .into()
         };
         let key_pk = table::idempotency_pk(&order.customer, checkout.key.as_str());
-        let clear_cart = Delete::builder()
+        // Emptied, not deleted: a customer's cart keeps its item, so its version only ever
+        // moves on and one version names one content (what lets checkout price a copy).
+        let clear_cart = Update::builder()
             .table_name(self.carts.table())
             .key("pk", s(CartService::key_of(owner)))
+            .update_expression("SET #lines = :empty, version = :next, updated_at = :now")
             .condition_expression("version = :v")
+            .expression_attribute_names("#lines", "lines")
+            .expression_attribute_values(":empty", AttributeValue::M(HashMap::new()))
+            .expression_attribute_values(":next", n(cart.version + 1))
+            .expression_attribute_values(":now", n(order.created_at.millis()))
             .expression_attribute_values(":v", n(cart.version))
             .build()?;
         Ok(tx
@@ -322,7 +342,7 @@ impl OrderService {
             )
             .with(
                 PlaceItem::Cart,
-                TransactWriteItem::builder().delete(clear_cart).build(),
+                TransactWriteItem::builder().update(clear_cart).build(),
             )
             .with(PlaceItem::DaySales, sales::counter_item(&orders, order, 1)?))
     }
@@ -352,6 +372,11 @@ impl OrderService {
                 Some(existing) => Ok(Written::Placed(Box::new(existing))),
                 None => Err(OrderError::Busy),
             };
+        }
+        if refused.contains(&PlaceItem::Cart) {
+            // The cart changed under us (or this replica's copy was stale): what it holds now
+            // decides, sold-out lines included.
+            return Ok(Written::TryAgain);
         }
         // A quiet take refused may only mean the stock fell near the point where pages show
         // it, and a take priced from the snapshot that the product changed since: pricing
