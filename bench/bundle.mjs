@@ -1,10 +1,13 @@
 // make bench: what a first visit to each page downloads from /pkg (WASM, JS, CSS, brotli as
 // served), measured in Chromium: each page in a new browser context (an empty cache), until its
-// islands are live and the network is idle. Shoppers' pages and the staff console's are listed
-// apart. Prints one JSON object: {"pages": [{"page", "audience", "files": [[path, bytes]...]}]}.
+// scripts are live and the network is idle. The page's inline script (which sends its forms)
+// is counted as well, as "(inline script)", at its brotli size. Shoppers' pages and the staff
+// console's are listed apart. Prints one JSON object:
+// {"pages": [{"page", "audience", "files": [[path, bytes]...]}]}.
 //
 // Usage: node bench/bundle.mjs BASE_URL
 import { chromium } from '@playwright/test';
+import { brotliCompressSync } from 'node:zlib';
 
 const base = process.argv[2];
 if (!base) {
@@ -74,7 +77,11 @@ for (const [path, audience, storageState] of pages) {
   await page.goto(`${base}${path}`);
   await page.locator('html[data-islands="hydrated"]').waitFor({ state: 'attached', timeout: 20_000 });
   await page.waitForLoadState('networkidle');
-  results.push({ page: path, audience, files: await Promise.all(pending) });
+  const inline = await page.evaluate(() =>
+    [...document.querySelectorAll('script:not([src])')].map((s) => s.textContent).join(''));
+  const files = await Promise.all(pending);
+  if (inline) files.push(['(inline script)', brotliCompressSync(Buffer.from(inline)).length]);
+  results.push({ page: path, audience, files });
   await context.close();
 }
 await browser.close();

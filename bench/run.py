@@ -345,7 +345,7 @@ def main():
         shutil.rmtree(data, ignore_errors=True)
 
     say("\nwhat a first visit downloads from /pkg (WASM + JS + CSS, brotli as served, measured in"
-        " Chromium with an empty cache; islands are fetched by the pages that show them):\n")
+        " Chromium with an empty cache), with the page's inline script at its brotli size:\n")
     say("| page | for | files | KB | target KB |")
     say("| --- | --- | ---: | ---: | ---: |")
     for visit in downloads["pages"]:

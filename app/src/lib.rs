@@ -1,6 +1,8 @@
 //! CloudMart's user interface: pages rendered on the server, and the server functions they
-//! call. Only islands (`#[island]`: forms that answer in place, the sort menu) are hydrated in
-//! the browser; everything else is plain HTML, so every page works without JavaScript.
+//! call. Every page is plain HTML and works without JavaScript. With it, a small script sends
+//! forms in place and applies the sort menu at once (`bundle`), so no page needs WebAssembly
+//! for its forms; the islands build (`#[island]`, hydrated by `frontend`) is kept for parts
+//! that need code in the browser, and a page downloads it only if it shows one.
 //! Every route renders in `SsrMode::Async`: the page is sent complete, never a fallback.
 
 // The server functions' futures nest the caller, the service and Leptos' own wrappers
@@ -39,7 +41,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#4338ca" />
                 <AutoReload options=options.clone() />
                 <bundle::Stylesheet options=options.clone() />
-                <bundle::IslandScripts options />
+                <bundle::PageScript options />
                 <MetaTags />
             </head>
             <body class="min-h-screen bg-slate-50 text-slate-900 antialiased">
@@ -167,9 +169,8 @@ fn title_text_for_render(title: String) -> String {
     }
 }
 
-/// In the browser: readies the page's islands, the few interactive parts of a page (forms that
-/// report errors in place, the sort menu); the loader in `bundle` then hands each island its
-/// element. Calling this from the entry point is also what links this crate, and so every
+/// In the browser: readies the page's islands; the loader in `bundle` then hands each island
+/// its element. Calling this from the entry point is also what links this crate, and so every
 /// island's hydration function, into the WASM.
 #[cfg(feature = "hydrate")]
 pub fn hydrate_islands() {

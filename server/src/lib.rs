@@ -9,6 +9,7 @@ mod admin_http;
 mod caller;
 pub mod config;
 mod csrf;
+mod enhanced_forms;
 mod health;
 mod html_cache;
 pub mod limits;

@@ -128,13 +128,14 @@ fn heading(status: u16) -> &'static str {
 
 /// A complete, self-contained HTML page for an error answered before (or outside) the app's
 /// pages: a heading, the message, any detail (already markup) and a way back to the shop.
+/// The message's id is `refusal`: a form sent in place shows it (`app/src/bundle/forms.js`).
 pub fn error_page(title: &str, message: &str, detail_markup: &str) -> axum::response::Html<String> {
     axum::response::Html(format!(
         concat!(
             "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
             "<title>{title} · CloudMart</title></head><body>",
-            "<main><h1>{title}</h1><p>{message}</p>{detail}",
+            "<main><h1>{title}</h1><p id=\"refusal\">{message}</p>{detail}",
             "<p><a href=\"/\">Go to the shop</a></p></main></body></html>"
         ),
         title = escape(title),

@@ -193,6 +193,7 @@ pub fn build(services: Services, site: Site) -> Router {
         .leptos_routes_with_context(&state, routes, context, app_shell)
         .merge(static_files::routes(&site.root))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(crate::enhanced_forms::answer))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::caller::attach,

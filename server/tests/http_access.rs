@@ -21,7 +21,7 @@ use domain::identity::Role;
 use leptos::server_fn::ServerFn;
 use server::router::Access as RawAccess;
 use std::collections::BTreeSet;
-use support::{island_call, multipart_post, session_for, visit, Page, TestApp};
+use support::{json_call, multipart_post, session_for, visit, Page, TestApp};
 
 const SOME_ORDER: &str = "8f0e2a4c-3b1d-4c5e-9f7a-1b2c3d4e5f60";
 const SOME_PRODUCT: &str = "01936b2e-7c4a-7b3e-9f1d-2a4b6c8d0e1f";
@@ -244,10 +244,10 @@ async fn every_server_function_refuses_whom_it_must_and_serves_whom_it_is_for() 
         let customer = session_for(&app, Role::Customer).await;
         let support = session_for(&app, Role::Support).await;
         let admin = session_for(&app, Role::Admin).await;
-        let anonymous = app.request(island_call(path, &body, None)).await;
-        let as_customer = app.request(island_call(path, &body, Some(&customer))).await;
-        let as_support = app.request(island_call(path, &body, Some(&support))).await;
-        let as_admin = app.request(island_call(path, &body, Some(&admin))).await;
+        let anonymous = app.request(json_call(path, &body, None)).await;
+        let as_customer = app.request(json_call(path, &body, Some(&customer))).await;
+        let as_support = app.request(json_call(path, &body, Some(&support))).await;
+        let as_admin = app.request(json_call(path, &body, Some(&admin))).await;
         match access {
             Access::Public => {
                 for (who, page) in [("anonymous", &anonymous), ("customer", &as_customer)] {

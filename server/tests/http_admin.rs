@@ -7,7 +7,7 @@ use app::admin::{AdminAdjustStock, AdminSaveProduct};
 use axum::http::StatusCode;
 use domain::identity::Role;
 use leptos::server_fn::ServerFn;
-use support::{island_call, session_for, TestApp};
+use support::{json_call, session_for, TestApp};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_product_and_stock_forms_name_their_fields_and_write_nothing() {
@@ -17,7 +17,7 @@ async fn bad_product_and_stock_forms_name_their_fields_and_write_nothing() {
     let before = app.services.catalog.snapshot().products().len();
 
     let bad = app
-        .request(island_call(
+        .request(json_call(
             save,
             "name=x&slug=Bad+Slug&description=&price=-4&category=weapons&status=gone&stock=-1",
             Some(&admin),
@@ -34,7 +34,7 @@ async fn bad_product_and_stock_forms_name_their_fields_and_write_nothing() {
 
     let taken = app.any_product().slug.as_str().to_owned();
     let duplicate = app
-        .request(island_call(
+        .request(json_call(
             save,
             &format!("name=Copy+Cat&slug={taken}&description=&price=1&category=outdoor&status=active&stock=1"),
             Some(&admin),
@@ -50,7 +50,7 @@ async fn bad_product_and_stock_forms_name_their_fields_and_write_nothing() {
 
     let product = app.any_product();
     let below_zero = app
-        .request(island_call(
+        .request(json_call(
             <AdminAdjustStock as ServerFn>::PATH,
             &format!(
                 "id={}&mode=delta&amount=-{}&reason=oops",
@@ -72,7 +72,7 @@ async fn bad_product_and_stock_forms_name_their_fields_and_write_nothing() {
         below_zero.body
     );
     let no_reason = app
-        .request(island_call(
+        .request(json_call(
             <AdminAdjustStock as ServerFn>::PATH,
             &format!("id={}&mode=set&amount=3&reason=+", product.id.as_str()),
             Some(&admin),

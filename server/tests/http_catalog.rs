@@ -511,15 +511,19 @@ async fn metrics_count_page_cache_hits_and_misses_in_the_prometheus_format() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn nothing_is_preloaded_ahead_of_the_first_paint_and_the_islands_start_when_idle() {
+async fn nothing_is_preloaded_ahead_of_the_first_paint_and_no_catalog_page_has_an_island() {
     let app = TestApp::spawn().await;
     for path in ["/", "/products/aurora-wireless-headphones"] {
         let page = app.get(path).await.body;
         assert!(!page.contains("preload"), "{path} preloads something");
         assert!(page.contains(r#"<link rel="stylesheet" id="leptos" href="/pkg/cloudmart"#));
+        assert!(
+            !page.contains("<leptos-island"),
+            "{path} needs no WebAssembly"
+        );
         let loader = page
             .find(r#"<script type="module">"#)
-            .expect("the islands' loader");
+            .expect("the page's script");
         assert!(page[loader..].contains("requestIdleCallback"));
         assert!(
             page[loader..].contains(r#"("/pkg/cloudmart"#),

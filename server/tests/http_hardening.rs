@@ -10,7 +10,7 @@ use axum::http::{header, Request, StatusCode};
 use leptos::server_fn::ServerFn;
 use server::limits::HttpLimits;
 use std::time::Duration;
-use support::{island_form_post, plain_form_post, TestApp, ORIGIN};
+use support::{json_form_post, plain_form_post, TestApp, ORIGIN};
 
 fn assert_secured(page: &support::Page, what: &str) {
     let csp = page.header("content-security-policy");
@@ -93,7 +93,7 @@ async fn answers_carry_a_request_id_and_keep_a_sane_one_from_the_proxy() {
 async fn an_oversized_body_gets_413_as_a_problem_for_the_api_and_a_page_for_browsers() {
     let app = TestApp::spawn().await;
     let huge = format!("email=a%40b.test&password={}", "x".repeat(70 * 1024));
-    let api = app.request(island_form_post(SignIn::PATH, &huge)).await;
+    let api = app.request(json_form_post(SignIn::PATH, &huge)).await;
     assert_eq!(api.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", api.body);
     assert_eq!(api.header("content-type"), "application/problem+json");
     let problem: serde_json::Value = serde_json::from_str(&api.body).unwrap();
@@ -135,7 +135,7 @@ async fn writes_past_the_rate_limit_get_429_with_retry_after_and_reads_go_on() {
         ..HttpLimits::default()
     })
     .await;
-    let attempt = || island_form_post(SignIn::PATH, "email=a%40b.test&password=wrong+password");
+    let attempt = || json_form_post(SignIn::PATH, "email=a%40b.test&password=wrong+password");
     for _ in 0..3 {
         let answer = app.request(attempt()).await;
         assert_ne!(

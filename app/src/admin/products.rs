@@ -8,8 +8,8 @@ use super::pages::{AdminFrame, Failure, Loading};
 use super::server_fns::admin_gate;
 use super::AuditTable;
 use crate::forms::{
-    field_error, form_message, provide_url_error, Field, FormAction, SelectField, SendForm,
-    SubmitButton, TextAreaField,
+    field_error, form_message, Field, PostedForm, SelectField, SendForm, SubmitButton,
+    TextAreaField,
 };
 use domain::catalog::{AdminProductPage, Category, ProductFields, ProductStatus, SortOrder};
 use leptos::prelude::*;
@@ -288,16 +288,14 @@ fn ImageForm(id: String, image: String, name: String, error: Option<String>) -> 
 }
 
 /// The product's fields. Creating (no `id`) also asks for the first stock count.
-#[cfg_attr(wasm_split, island(lazy))]
-#[cfg_attr(not(wasm_split), island)]
+#[component]
 fn ProductForm(prefill: ProductFields, id: Option<String>, read_at: Option<i64>) -> impl IntoView {
-    provide_url_error();
-    let action = FormAction::<AdminSaveProduct>::new();
-    let value = action.value();
+    let form = PostedForm::<AdminSaveProduct>::new();
+    let value = form.value();
     let creating = id.is_none();
     let f = prefill;
     view! {
-        <SendForm action>
+        <SendForm form id="product-form">
             <div class="mt-4 flex flex-col gap-4">
                 {form_message(value)}
                 {id.map(|id| view! { <input type="hidden" name="id" value=id /> })}
@@ -326,32 +324,30 @@ fn ProductForm(prefill: ProductFields, id: Option<String>, read_at: Option<i64>)
                     <input type="checkbox" name="featured" checked=f.featured.is_some() class="h-4 w-4" />
                     "Featured: leads the shop's default ordering"
                 </label>
-                <SubmitButton pending=action.pending() idle=if creating { "Create product" } else { "Save changes" } busy="Saving…" />
+                <SubmitButton idle=if creating { "Create product" } else { "Save changes" } busy="Saving…" />
             </div>
         </SendForm>
     }
 }
 
 /// Set the stock or move it up or down, with the reason.
-#[cfg_attr(wasm_split, island(lazy))]
-#[cfg_attr(not(wasm_split), island)]
+#[component]
 fn StockForm(id: String) -> impl IntoView {
-    provide_url_error();
-    let action = FormAction::<AdminAdjustStock>::new();
-    let value = action.value();
+    let form = PostedForm::<AdminAdjustStock>::new();
+    let value = form.value();
     let modes = vec![
         ("delta".to_owned(), "Add or remove (+5, -3)".to_owned()),
         ("set".to_owned(), "Set to exactly".to_owned()),
     ];
     view! {
-        <SendForm action>
+        <SendForm form id="stock-form">
             <div class="mt-3 flex flex-col gap-3">
                 {form_message(value)}
                 <input type="hidden" name="id" value=id />
                 <SelectField label="Change" name="mode" options=modes selected="delta" error=field_error(value, "mode") />
                 <Field label="Amount" name="amount" autocomplete="off" maxlength=9 error=field_error(value, "amount") />
                 <Field label="Reason" name="reason" autocomplete="off" maxlength=200 hint="Kept in the history." error=field_error(value, "reason") />
-                <SubmitButton pending=action.pending() idle="Update stock" busy="Updating…" />
+                <SubmitButton idle="Update stock" busy="Updating…" />
             </div>
         </SendForm>
     }

@@ -1,6 +1,8 @@
 //! The browser bundle's files as the page links them: the stylesheet in the head, and the
-//! islands' loader ([`IslandScripts`]), which starts the WASM only once the browser is idle and
-//! does not preload it, so nothing competes with the first paint's image and styles.
+//! page's script ([`PageScript`]): the forms' sender (`forms.js`, which sends forms in
+//! place) and the islands' loader (`islands.js`), which starts the WASM only on a page with an
+//! island, once the browser is idle, and does not preload it, so nothing competes with the
+//! first paint's image and styles.
 //!
 //! With `hash_files` (release builds), cargo-leptos writes each file's content hash into the
 //! hash file next to the server binary; the names are read from it once per process, not on
@@ -10,6 +12,7 @@ use leptos::config::LeptosOptions;
 use leptos::prelude::*;
 use std::sync::OnceLock;
 
+const FORMS: &str = include_str!("forms.js");
 const LOADER: &str = include_str!("islands.js");
 
 /// The bundle's URLs.
@@ -66,21 +69,52 @@ pub fn Stylesheet(options: LeptosOptions) -> impl IntoView {
     view! { <link rel="stylesheet" id="leptos" href=Files::of(&options).css.clone() /> }
 }
 
-/// The islands' loader. Islands mode renders the rest of the page as not hydrating, as
+/// The page's script: the forms' sender and the islands' loader. Islands mode renders the rest of the page as not hydrating, as
 /// Leptos's own loader component does.
 #[component]
-pub fn IslandScripts(options: LeptosOptions) -> impl IntoView {
+pub fn PageScript(options: LeptosOptions) -> impl IntoView {
     if let Some(context) = Owner::current_shared_context() {
         context.set_is_hydrating(false);
     }
-    let files = Files::of(&options);
-    let script = format!("{LOADER}({:?}, {:?});", files.js, files.wasm);
-    view! { <script type="module">{script}</script> }
+    static SCRIPT: OnceLock<String> = OnceLock::new();
+    let script = SCRIPT.get_or_init(|| {
+        let files = Files::of(&options);
+        let code = format!("{FORMS}{LOADER}({:?}, {:?});", files.js, files.wasm);
+        without_comments(&code)
+    });
+    view! { <script type="module">{script.as_str()}</script> }
+}
+
+/// `code` without its comment lines and indentation: the scripts are documented in their
+/// files, and every page carries them.
+fn without_comments(code: &str) -> String {
+    code.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_page_script_is_sent_without_its_comments() {
+        let code = "// what it does\n(() => {\n  // why\n  run('//x');\n})\n";
+        assert_eq!(without_comments(code), "(() => {\nrun('//x');\n})");
+        for script in [FORMS, LOADER] {
+            let kept = without_comments(script);
+            assert!(
+                !kept.contains("</script"),
+                "the script cannot end its element early"
+            );
+            assert!(
+                kept.lines().all(|l| !l.contains(" // ")),
+                "every comment is on a line of its own"
+            );
+        }
+    }
 
     fn options() -> LeptosOptions {
         LeptosOptions::builder().output_name("cloudmart").build()

@@ -1,22 +1,20 @@
 //! `/cart`, the product page's add-to-cart form, and the header's cart link with its count.
 
 use super::server_fns::{get_cart, AddToCart as AddAction, RemoveCartLine, UpdateCartLine};
-use crate::forms::{form_message, provide_url_error, FormAction, SendForm, SubmitButton};
+use crate::forms::{form_message, PostedForm, SendForm, SubmitButton};
 use domain::cart::{CartLine, CartView};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
 /// Quantity and "Add to cart". Without JavaScript it posts and lands on the cart; with it, a
 /// refusal (not that many left) is shown here without leaving the page.
-#[cfg_attr(wasm_split, island(lazy))]
-#[cfg_attr(not(wasm_split), island)]
+#[component]
 pub fn AddToCart(product_id: String, max: u32) -> impl IntoView {
-    provide_url_error();
-    let action = FormAction::<AddAction>::new();
-    let value = action.value();
+    let form = PostedForm::<AddAction>::new();
+    let value = form.value();
     let max = max.clamp(1, domain::catalog::MOST_OFFERED_AT_ONCE);
     view! {
-        <SendForm action>
+        <SendForm form id="add-to-cart-form">
             <div class="flex flex-wrap items-end gap-3">
                 <input type="hidden" name="product_id" value=product_id />
                 <div class="flex flex-col gap-1">
@@ -25,7 +23,7 @@ pub fn AddToCart(product_id: String, max: u32) -> impl IntoView {
                         {(1..=max).map(|n| view! { <option value=n.to_string()>{n}</option> }).collect_view()}
                     </select>
                 </div>
-                <SubmitButton pending=action.pending() idle="Add to cart" busy="Adding…" />
+                <SubmitButton idle="Add to cart" busy="Adding…" />
             </div>
             <div class="mt-2">{form_message(value)}</div>
         </SendForm>

@@ -1,7 +1,6 @@
 //! `/`: the catalog listing with search, category filter, sort and pagination.
 
 use super::components::{Pagination, ProductTile};
-use crate::forms::SubmitOnChange;
 use domain::catalog::{CatalogPage, CatalogQuery, Category, SortOrder};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -100,13 +99,14 @@ fn Listing(page: CatalogPage) -> impl IntoView {
 }
 
 /// Sort menu: a GET form that works without JavaScript (its button is shown only then);
-/// with it, choosing an option applies it at once.
+/// with it, choosing an option applies it at once (`data-submit-on-change`, see
+/// `bundle/forms.js`).
 #[component]
 fn SortControl(query: CatalogQuery) -> impl IntoView {
     let searching = query.is_searching();
     let current = query.sort;
     view! {
-        <form method="get" action="/" class="flex items-center gap-2">
+        <form method="get" action="/" data-submit-on-change="" class="flex items-center gap-2">
             {(!query.q.is_empty()).then(|| view! { <input type="hidden" name="q" value=query.q.clone() /> })}
             {query
                 .category
@@ -114,24 +114,22 @@ fn SortControl(query: CatalogQuery) -> impl IntoView {
             <label for="sort" class="text-sm font-medium text-slate-700">
                 "Sort by"
             </label>
-            <SubmitOnChange>
-                <select
-                    id="sort"
-                    name="sort"
-                    class="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200"
-                >
-                    {SortOrder::ALL
-                        .into_iter()
-                        .map(|s| {
-                            view! {
-                                <option value=s.param() selected=s == current>
-                                    {s.label(searching)}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
-            </SubmitOnChange>
+            <select
+                id="sort"
+                name="sort"
+                class="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200"
+            >
+                {SortOrder::ALL
+                    .into_iter()
+                    .map(|s| {
+                        view! {
+                            <option value=s.param() selected=s == current>
+                                {s.label(searching)}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
             <noscript>
                 <button type="submit" class="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm">
                     "Apply"

@@ -1,10 +1,9 @@
 //! Form building blocks: the error every form's server function answers with, labelled fields
 //! that show their own error, and the message for the whole form.
 //!
-//! A form is posted by its island with JavaScript, or as a plain POST without it. Either way
-//! a rejected submission comes back as a [`FormError`]: to the island directly, or (without
-//! JavaScript) encoded by Leptos into the URL of the page the browser is sent back to, where
-//! the server renders it next to the same fields.
+//! A form is a plain POST ([`SendForm`]), sent in place by the page's script when JavaScript
+//! runs. Either way a rejected submission comes back as a [`FormError`], encoded by Leptos
+//! into the URL of the form's page, where the server renders it next to the same fields.
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::JsonEncoding;
@@ -12,9 +11,14 @@ use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
 pub use domain::FieldError;
-pub use send::{FormAction, SendForm};
+pub use send::{PostedForm, SendForm};
 
 mod send;
+
+/// What a shopper is told when the shop did not answer (network down, server away).
+pub const UNREACHABLE: &str = "The shop could not be reached. Check your connection and try again.";
+/// What a shopper is told when the shop failed without saying why.
+pub const FAILED: &str = "Something went wrong on our side. Please try again.";
 
 /// Why a form was not accepted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -62,9 +66,9 @@ impl FromServerFnError for FormError {
             // A server function's own failure (a storage error, already logged) carries a
             // message written for shoppers.
             ServerFnErrorErr::ServerError(message) => FormError::Failed(message),
-            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => FormError::Failed(
-                "The shop could not be reached. Check your connection and try again.".into(),
-            ),
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => {
+                FormError::Failed(UNREACHABLE.into())
+            }
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
                 let error = FormError::Refused(
                     "The form arrived incomplete. Please fill it in and send it again.".into(),
@@ -73,7 +77,7 @@ impl FromServerFnError for FormError {
                 let error = reject(error, http::StatusCode::BAD_REQUEST);
                 error
             }
-            _ => FormError::Failed("Something went wrong on our side. Please try again.".into()),
+            _ => FormError::Failed(FAILED.into()),
         }
     }
 }
@@ -239,36 +243,19 @@ where
     }
 }
 
-/// A form's main button: disabled and relabelled while the form is being sent.
+/// A form's main button. While the page's script sends the form, it is disabled and says
+/// `busy`.
 #[component]
-pub fn SubmitButton(pending: Memo<bool>, idle: &'static str, busy: &'static str) -> impl IntoView {
+pub fn SubmitButton(idle: &'static str, busy: &'static str) -> impl IntoView {
     view! {
         <button
             type="submit"
+            data-busy=busy
             class="rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-700 focus:outline-none focus:ring-2 focus:ring-indigo-300 disabled:opacity-60"
-            disabled=move || pending.get()
         >
-            {move || if pending.get() { busy } else { idle }}
+            {idle}
         </button>
     }
-}
-
-/// Sends the form around it as soon as a choice inside it changes (the sort menu). Without
-/// JavaScript the form needs its own button.
-#[cfg_attr(wasm_split, island(lazy))]
-#[cfg_attr(not(wasm_split), island)]
-pub fn SubmitOnChange(children: Children) -> impl IntoView {
-    let submit = |ev: leptos::ev::Event| {
-        use leptos::wasm_bindgen::JsCast;
-        let form = ev
-            .target()
-            .and_then(|t| t.dyn_into::<leptos::web_sys::HtmlSelectElement>().ok())
-            .and_then(|select| select.form());
-        if let Some(form) = form {
-            _ = form.request_submit();
-        }
-    };
-    view! { <div class="contents" on:change=submit>{children()}</div> }
 }
 
 /// The error for one field from the last submission.
@@ -284,43 +271,25 @@ where
     })
 }
 
-/// A message for the whole form: a refusal, or a failure to reach the shop.
+/// The message for the whole form: a refusal, or (put there by the page's script) a failure
+/// to reach the shop. Always rendered, hidden while empty, so the script has a place for it.
 pub fn form_message<T>(value: Submission<T>) -> impl IntoView
 where
     T: Clone + Send + Sync + 'static,
 {
-    move || {
-        let message = value.get()?.err()?.form_message()?;
-        Some(view! {
-            <p role="alert" class="rounded-md border border-rose-200 bg-rose-50 p-3 text-rose-900">
-                {message}
-            </p>
-        })
-    }
-}
-
-/// Inside an island in the browser: makes a form error that the server put into the page's
-/// URL (after a submission without JavaScript) visible to the island's actions, as the
-/// router does on the server, so the hydrated island shows what the server rendered.
-pub fn provide_url_error() {
-    #[cfg(feature = "hydrate")]
-    {
-        use leptos::web_sys::js_sys::decode_uri_component;
-        let Some(search) = leptos::web_sys::window().and_then(|w| w.location().search().ok())
-        else {
-            return;
-        };
-        let param = |name: &str| {
-            search
-                .trim_start_matches('?')
-                .split('&')
-                .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
-                .and_then(|v| decode_uri_component(&v.replace('+', " ")).ok())
-                .map(String::from)
-        };
-        if let (Some(path), Some(err)) = (param("__path"), param("__err")) {
-            provide_context(leptos::server::ServerActionError::new(&path, &err));
-        }
+    let message = value
+        .get_untracked()
+        .and_then(|r| r.err())
+        .and_then(|e| e.form_message());
+    view! {
+        <p
+            role="alert"
+            tabindex="-1"
+            data-form-message=""
+            class="rounded-md border border-rose-200 bg-rose-50 p-3 text-rose-900 empty:hidden"
+        >
+            {message}
+        </p>
     }
 }
 

@@ -1,186 +1,77 @@
-//! How an island sends its form: exactly the body a browser without JavaScript posts
-//! (`application/x-www-form-urlencoded`, from the form's own fields), to the server function's
-//! URL, asking for JSON back.
+//! How a form is sent: a plain POST of its own fields
+//! (`application/x-www-form-urlencoded`) to its server function, with or without JavaScript.
 //!
-//! Leptos's `ActionForm` decodes the form into the server function's arguments and encodes
-//! them again (serde_qs, both ways, for every form) before it sends them. The server decodes
-//! the body either way, so the browser's encoding is sent as it is: each form island's code
-//! is its fields and its answer, and a shopper's page downloads no query-string codec.
+//! The server answers a form the same way either way: a redirect to the next page, or back to
+//! the form's page with the refusal in its URL, where the form is rendered with each error
+//! next to its field. With JavaScript, the page's script (`bundle/forms.js`) sends a
+//! `data-enhance` form in place and shows the form of the page that comes back, so a shopper
+//! sees the refusal without a reload and without downloading any WebAssembly: the errors are
+//! rendered once, here, for both.
 
-use super::FormError;
+use super::{FormError, Submission, FAILED, UNREACHABLE};
 use leptos::prelude::*;
 use leptos::server::ServerActionError;
 use leptos::server_fn::error::ServerFnUrlError;
 use leptos::server_fn::ServerFn;
-use serde::de::DeserializeOwned;
 use std::marker::PhantomData;
 
-/// A form's server function as an action: what the last submission answered, and whether one
-/// is on its way. Built with [`FormAction::new`] inside an island and given to [`SendForm`].
-pub struct FormAction<S: ServerFn> {
-    action: Action<String, Result<S::Output, FormError>>,
+/// A form's server function, and what it refused the last time this form was posted (the
+/// refusal the server put into the page's URL, see [`SendForm`]).
+pub struct PostedForm<S: ServerFn> {
+    refusal: Option<FormError>,
     function: PhantomData<fn() -> S>,
 }
 
-impl<S: ServerFn> Clone for FormAction<S> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-
-impl<S: ServerFn> Copy for FormAction<S> {}
-
-impl<S> FormAction<S>
+impl<S> PostedForm<S>
 where
     S: ServerFn<Error = FormError>,
-    S::Output: DeserializeOwned + Clone + Send + Sync + 'static,
 {
-    /// The action, holding the refusal the server put into the page's URL after this form was
-    /// posted without JavaScript (see [`super::provide_url_error`]), so the island shows what
-    /// the server rendered.
+    /// The form of the page being rendered, with the refusal the request's URL carries for
+    /// this server function, if any.
     pub fn new() -> Self {
-        let from_url = use_context::<ServerActionError>()
+        let refusal = use_context::<ServerActionError>()
             .filter(|error| error.path() == S::PATH)
-            .map(|error| Err(ServerFnUrlError::<FormError>::decode_err(error.err())));
+            .map(|error| ServerFnUrlError::<FormError>::decode_err(error.err()));
         Self {
-            action: Action::new_with_value(from_url, |body: &String| {
-                post::<S::Output>(S::url(), body.clone())
-            }),
+            refusal,
             function: PhantomData,
         }
     }
 
-    /// The answer to the last submission, if there was one.
-    pub fn value(&self) -> super::Submission<S::Output> {
-        let action = self.action;
-        Signal::derive(move || action.value().get())
-    }
-
-    pub fn pending(&self) -> Memo<bool> {
-        self.action.pending()
+    /// The answer to the last submission, if it was refused.
+    pub fn value(&self) -> Submission<()> {
+        let refusal = self.refusal.clone();
+        Signal::derive(move || refusal.clone().map(Err))
     }
 }
 
-/// The `<form>` of a [`FormAction`]: a plain POST to the server function without JavaScript;
-/// with it, sent in place and answered into the action.
-#[component]
-pub fn SendForm<S>(action: FormAction<S>, children: Children) -> impl IntoView
+impl<S> Default for PostedForm<S>
 where
     S: ServerFn<Error = FormError>,
-    S::Output: DeserializeOwned + Clone + Send + Sync + 'static,
 {
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        if let Some(body) = form_body(&ev) {
-            ev.prevent_default();
-            action.action.dispatch(body);
-        }
-    };
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The `<form>` of a [`PostedForm`]. `id` names it on the page, so the script finds this
+/// form again in the page the server answers with.
+#[component]
+pub fn SendForm<S>(form: PostedForm<S>, id: &'static str, children: Children) -> impl IntoView
+where
+    S: ServerFn<Error = FormError>,
+{
+    let PostedForm { .. } = form; // the form names its server function by its type
     view! {
-        <form method="post" action=S::url() on:submit=submit>
+        <form
+            id=id
+            method="post"
+            action=S::url()
+            data-enhance=""
+            data-unreachable=UNREACHABLE
+            data-failed=FAILED
+        >
             {children()}
         </form>
     }
-}
-
-/// The submitted form's fields (and the button that sent it, if named) as the browser would
-/// post them; `None` leaves the submission to the browser.
-#[cfg(feature = "hydrate")]
-fn form_body(ev: &leptos::ev::SubmitEvent) -> Option<String> {
-    use leptos::wasm_bindgen::JsCast;
-    if ev.default_prevented() {
-        return None;
-    }
-    let form: web_sys::HtmlFormElement = ev.target()?.dyn_into().ok()?;
-    let fields = web_sys::FormData::new_with_form(&form).ok()?;
-    if let Some(button) = ev
-        .submitter()
-        .and_then(|s| s.dyn_into::<web_sys::HtmlButtonElement>().ok())
-        .filter(|b| !b.name().is_empty())
-    {
-        fields
-            .append_with_str(&button.name(), &button.value())
-            .ok()?;
-    }
-    let encoded = web_sys::UrlSearchParams::new_with_str_sequence_sequence(&fields).ok()?;
-    encoded.to_string().as_string()
-}
-
-#[cfg(not(feature = "hydrate"))]
-fn form_body(_: &leptos::ev::SubmitEvent) -> Option<String> {
-    None // events only fire in the browser
-}
-
-/// Posts `body` to the server function at `url` and reads its answer: the output as JSON, or
-/// (any 4xx or 5xx) the [`FormError`] it sent. A redirect the server function asked for (a
-/// header, since the call asked for JSON) is followed by loading that page.
-#[cfg(feature = "hydrate")]
-fn post<T: DeserializeOwned + 'static>(
-    url: &'static str,
-    body: String,
-) -> impl std::future::Future<Output = Result<T, FormError>> + Send {
-    use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
-    use leptos::wasm_bindgen::{JsCast, JsValue};
-    use wasm_bindgen_futures::JsFuture;
-    let unreachable =
-        |e: JsValue| FormError::from_server_fn_error(ServerFnErrorErr::Request(format!("{e:?}")));
-    let sent = async move {
-        let window = web_sys::window().ok_or_else(|| unreachable(JsValue::NULL))?;
-        let headers = web_sys::Headers::new().map_err(unreachable)?;
-        headers
-            .set("content-type", "application/x-www-form-urlencoded")
-            .map_err(unreachable)?;
-        headers
-            .set("accept", "application/json")
-            .map_err(unreachable)?;
-        let init = web_sys::RequestInit::new();
-        init.set_method("POST");
-        init.set_headers(&headers);
-        init.set_body(&JsValue::from_str(&body));
-        let response: web_sys::Response =
-            JsFuture::from(window.fetch_with_str_and_init(url, &init))
-                .await
-                .and_then(JsCast::dyn_into)
-                .map_err(unreachable)?;
-        let status = response.status();
-        let redirect = response
-            .headers()
-            .get("location")
-            .ok()
-            .flatten()
-            .filter(|_| {
-                (300..400).contains(&status)
-                    || response
-                        .headers()
-                        .has(leptos::server_fn::redirect::REDIRECT_HEADER)
-                        .unwrap_or(false)
-            });
-        let text = JsFuture::from(response.text().map_err(unreachable)?)
-            .await
-            .map_err(unreachable)?
-            .as_string()
-            .unwrap_or_default();
-        let answer = if (400..600).contains(&status) {
-            Err(FormError::de(text.into()))
-        } else {
-            serde_json::from_str(&text).map_err(|e| {
-                FormError::from_server_fn_error(ServerFnErrorErr::Deserialization(e.to_string()))
-            })
-        };
-        if let Some(location) = redirect {
-            _ = window.location().set_href(&location);
-        }
-        answer
-    };
-    send_wrapper::SendWrapper::new(sent)
-}
-
-/// On the server an island is only rendered; nothing is ever submitted there.
-#[cfg(not(feature = "hydrate"))]
-fn post<T: Send + 'static>(
-    _url: &'static str,
-    _body: String,
-) -> impl std::future::Future<Output = Result<T, FormError>> + Send {
-    std::future::ready(Err(FormError::Failed(
-        "A form can only be sent from a browser.".into(),
-    )))
 }

@@ -1,9 +1,7 @@
 //! `/account/sign-in`, `/account/sign-up`, and the header's account menu.
 
 use super::server_fns::{SignIn, SignUp};
-use crate::forms::{
-    field_error, form_message, provide_url_error, Field, FormAction, SendForm, SubmitButton,
-};
+use crate::forms::{field_error, form_message, Field, PostedForm, SendForm, SubmitButton};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
@@ -24,21 +22,19 @@ pub fn SignInPage() -> impl IntoView {
     }
 }
 
-#[cfg_attr(wasm_split, island(lazy))]
-#[cfg_attr(not(wasm_split), island)]
+#[component]
 fn SignInForm(next: String) -> impl IntoView {
-    provide_url_error();
-    let action = FormAction::<SignIn>::new();
-    let value = action.value();
+    let form = PostedForm::<SignIn>::new();
+    let value = form.value();
     let no_field_error = Signal::derive(|| None);
     view! {
-        <SendForm action>
+        <SendForm form id="sign-in-form">
             <div class="mt-6 flex flex-col gap-4">
                 {form_message(value)}
                 <input type="hidden" name="next" value=next />
                 <Field label="Email" name="email" kind="email" autocomplete="email" error=no_field_error />
                 <Field label="Password" name="password" kind="password" autocomplete="current-password" error=no_field_error />
-                <SubmitButton pending=action.pending() idle="Sign in" busy="Signing in…" />
+                <SubmitButton idle="Sign in" busy="Signing in…" />
             </div>
         </SendForm>
     }
@@ -59,14 +55,12 @@ pub fn SignUpPage() -> impl IntoView {
     }
 }
 
-#[cfg_attr(wasm_split, island(lazy))]
-#[cfg_attr(not(wasm_split), island)]
+#[component]
 fn SignUpForm() -> impl IntoView {
-    provide_url_error();
-    let action = FormAction::<SignUp>::new();
-    let value = action.value();
+    let form = PostedForm::<SignUp>::new();
+    let value = form.value();
     view! {
-        <SendForm action>
+        <SendForm form id="sign-up-form">
             <div class="mt-6 flex flex-col gap-4">
                 {form_message(value)}
                 <Field label="Name" name="name" autocomplete="name" maxlength=100 error=field_error(value, "name") />
@@ -79,7 +73,7 @@ fn SignUpForm() -> impl IntoView {
                     hint="8 to 128 characters."
                     error=field_error(value, "password")
                 />
-                <SubmitButton pending=action.pending() idle="Create account" busy="Creating your account…" />
+                <SubmitButton idle="Create account" busy="Creating your account…" />
             </div>
         </SendForm>
     }

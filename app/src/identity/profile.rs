@@ -2,8 +2,7 @@
 
 use super::server_fns::{my_profile, ChangePassword, SaveProfile};
 use crate::forms::{
-    field_error, form_message, provide_url_error, AddressFields, Field, FormAction, SendForm,
-    SubmitButton,
+    field_error, form_message, AddressFields, Field, PostedForm, SendForm, SubmitButton,
 };
 use domain::identity::ProfileFields;
 use leptos::prelude::*;
@@ -51,14 +50,12 @@ pub fn ProfilePage() -> impl IntoView {
     }
 }
 
-#[cfg_attr(wasm_split, island(lazy))]
-#[cfg_attr(not(wasm_split), island)]
+#[component]
 fn ProfileForm(prefill: ProfileFields) -> impl IntoView {
-    provide_url_error();
-    let action = FormAction::<SaveProfile>::new();
-    let value = action.value();
+    let form = PostedForm::<SaveProfile>::new();
+    let value = form.value();
     view! {
-        <SendForm action>
+        <SendForm form id="profile-form">
             <div class="mt-4 flex flex-col gap-4">
                 {form_message(value)}
                 <Field label="Name" name="name" autocomplete="name" maxlength=100 value=prefill.name.clone() error=field_error(value, "name") />
@@ -78,20 +75,18 @@ fn ProfileForm(prefill: ProfileFields) -> impl IntoView {
                     <p class="text-sm text-slate-600">"Checkout starts from it. Leave it empty to type it each time."</p>
                     <AddressFields prefill value required=false />
                 </fieldset>
-                <SubmitButton pending=action.pending() idle="Save profile" busy="Saving…" />
+                <SubmitButton idle="Save profile" busy="Saving…" />
             </div>
         </SendForm>
     }
 }
 
-#[cfg_attr(wasm_split, island(lazy))]
-#[cfg_attr(not(wasm_split), island)]
+#[component]
 fn PasswordForm() -> impl IntoView {
-    provide_url_error();
-    let action = FormAction::<ChangePassword>::new();
-    let value = action.value();
+    let form = PostedForm::<ChangePassword>::new();
+    let value = form.value();
     view! {
-        <SendForm action>
+        <SendForm form id="password-form">
             <div class="mt-4 flex flex-col gap-4">
                 {form_message(value)}
                 <Field
@@ -109,7 +104,7 @@ fn PasswordForm() -> impl IntoView {
                     hint="8 to 128 characters. Every other device is signed out."
                     error=field_error(value, "new_password")
                 />
-                <SubmitButton pending=action.pending() idle="Change password" busy="Changing…" />
+                <SubmitButton idle="Change password" busy="Changing…" />
             </div>
         </SendForm>
     }

@@ -4,8 +4,7 @@ use super::server_fns::{
     get_checkout, my_order, my_orders, CancelMyOrder, CheckoutDetails, PlaceOrder,
 };
 use crate::forms::{
-    field_error, form_message, provide_url_error, AddressFields, Field, FormAction, SendForm,
-    SubmitButton,
+    field_error, form_message, AddressFields, Field, PostedForm, SendForm, SubmitButton,
 };
 use crate::NotFound;
 use domain::identity::ProfileFields;
@@ -68,14 +67,12 @@ fn CheckoutView(data: CheckoutDetails) -> impl IntoView {
 
 /// The address form. Its idempotency key makes a double submit, a retry or a refresh place
 /// one order.
-#[cfg_attr(wasm_split, island(lazy))]
-#[cfg_attr(not(wasm_split), island)]
+#[component]
 fn CheckoutForm(key: String, email: String, prefill: ProfileFields) -> impl IntoView {
-    provide_url_error();
-    let action = FormAction::<PlaceOrder>::new();
-    let value = action.value();
+    let form = PostedForm::<PlaceOrder>::new();
+    let value = form.value();
     view! {
-        <SendForm action>
+        <SendForm form id="checkout-form">
             <div class="flex flex-col gap-4">
                 {form_message(value)}
                 <input type="hidden" name="key" value=key />
@@ -86,7 +83,7 @@ fn CheckoutForm(key: String, email: String, prefill: ProfileFields) -> impl Into
                     <AddressFields prefill value required=true />
                 </fieldset>
                 <p class="text-slate-700">"Payment: pay on delivery. No card details are needed."</p>
-                <SubmitButton pending=action.pending() idle="Place order" busy="Placing your order…" />
+                <SubmitButton idle="Place order" busy="Placing your order…" />
             </div>
         </SendForm>
     }

@@ -193,13 +193,24 @@ pub fn plain_form_post(path: &str, from_page: &str, body: &str) -> Request<Body>
         .unwrap()
 }
 
-/// The same post as an island sends it with JavaScript: it accepts JSON.
-pub fn island_form_post(path: &str, body: &str) -> Request<Body> {
-    island_call(path, body, None)
+/// The same post as the page's script sends it with JavaScript: a plain post that says it is
+/// sent in place (`cloudmart-form: enhanced`).
+pub fn enhanced_form_post(path: &str, from_page: &str, body: &str) -> Request<Body> {
+    let mut request = plain_form_post(path, from_page, body);
+    request.headers_mut().insert(
+        "cloudmart-form",
+        header::HeaderValue::from_static("enhanced"),
+    );
+    request
 }
 
-/// An island's call to a server function, as the visitor with `cookie` (if any).
-pub fn island_call(path: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
+/// The same post as a program calling the server function sends it: it accepts JSON.
+pub fn json_form_post(path: &str, body: &str) -> Request<Body> {
+    json_call(path, body, None)
+}
+
+/// A call to a server function that reads JSON, as the visitor with `cookie` (if any).
+pub fn json_call(path: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
     let mut request = Request::post(path)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ACCEPT, "application/json")
