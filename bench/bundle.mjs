@@ -78,7 +78,7 @@ for (const [path, audience, storageState] of pages) {
   await page.locator('html[data-islands="hydrated"]').waitFor({ state: 'attached', timeout: 20_000 });
   await page.waitForLoadState('networkidle');
   const inline = await page.evaluate(() =>
-    [...document.querySelectorAll('script:not([src])')].map((s) => s.textContent).join(''));
+    [...document.querySelectorAll('script:not([src]):not([type="application/ld+json"])')].map((s) => s.textContent).join(''));
   const files = await Promise.all(pending);
   if (inline) files.push(['(inline script)', brotliCompressSync(Buffer.from(inline)).length]);
   results.push({ page: path, audience, files });
