@@ -79,3 +79,27 @@ test("another customer's order is not found", async ({ page }) => {
   expect(response?.status()).toBe(404);
   await expect(page.getByRole('heading', { name: "We couldn't find that page" })).toBeVisible();
 });
+
+test('a refused checkout keeps the address and its key, and the corrected one places one order', async ({ page }) => {
+  await signUp(page, unique());
+  await addToCart(page, 'the-quiet-orchard');
+  await page.goto('/checkout');
+  await page.locator('html[data-islands="hydrated"]').waitFor({ state: 'attached' });
+  const key = await page.locator('input[name="key"]').inputValue();
+  await page.getByLabel('Address', { exact: true }).fill('1 Analytical Way');
+  await page.getByLabel('City').fill('Arlington');
+  await page.getByLabel('Postal code').fill('22201');
+  await page.getByLabel('Country').fill('U');
+  await page.getByRole('button', { name: 'Place order' }).click();
+
+  await expect(page.getByLabel('Country')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('Country')).toBeFocused();
+  await expect(page.getByLabel('City')).toHaveValue('Arlington');
+  await expect(page.locator('input[name="key"]')).toHaveValue(key);
+
+  await page.getByLabel('Country').fill('United States');
+  await page.getByRole('button', { name: 'Place order' }).click();
+  await expect(page).toHaveURL(/\/account\/orders\/[0-9a-f-]{36}$/);
+  await page.goto('/account/orders');
+  await expect(page.getByRole('link', { name: /Order CM-/ })).toHaveCount(1);
+});

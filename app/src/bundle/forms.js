@@ -4,7 +4,7 @@
 // - the form was accepted: a 204 naming the next page in `cloudmart-location`, which is
 //   loaded once, by the browser (server/src/enhanced_forms.rs);
 // - it was refused: the form's page again, the refusal next to the fields. Its form takes
-//   this one's place, with what the shopper typed kept, and the focus moves to the first field
+//   this one's place, with what was sent kept, and the focus moves to the first field
 //   to fix (or the form's message);
 // - anything else (a refusal page, the shop unreachable): its message in the form's message.
 // While a form is on its way its button is disabled and says its `data-busy` text, and a
@@ -34,11 +34,13 @@
     }
   };
 
-  // Puts what was sent back into the fields of the form the server rendered again (which
-  // starts from the saved values), except hidden ones, which the server sets.
-  const keepTyped = (form, sent) => {
+  // Puts what was sent back into the form the server rendered again, which starts from the
+  // saved values and fresh hidden ones. Hidden fields keep what was sent too: a checkout's
+  // idempotency key must stay the same for its retry, and a product's read_at must still say
+  // which version the admin edited.
+  const keepSent = (form, sent) => {
     for (const field of form.elements) {
-      if (!field.name || field.type === 'hidden' || field.type === 'submit') continue;
+      if (!field.name || field.type === 'submit' || field.type === 'file') continue;
       if (field.type === 'checkbox' || field.type === 'radio') {
         field.checked = sent.getAll(field.name).includes(field.value);
       } else if (sent.has(field.name)) {
@@ -70,7 +72,7 @@
     }
     const answered = page.getElementById(form.getAttribute('id'));
     if (answered?.matches('form[data-enhance]')) {
-      keepTyped(answered, sent);
+      keepSent(answered, sent);
       form.replaceWith(answered);
       const first =
         answered.querySelector('[aria-invalid="true"]') ??
