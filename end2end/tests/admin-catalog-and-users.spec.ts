@@ -1,16 +1,7 @@
-import { test, expect, Page } from './fixtures';
+import { test, expect, Page, signIn, scriptsLive } from './fixtures';
 
-async function signInAsAdmin(page: Page) {
-  await page.goto('/account/sign-in');
-  await page.getByLabel('Email').fill('admin@cloudmart.test');
-  await page.getByLabel('Password').fill('admin-demo-pass');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
-}
-
-async function hydrated(page: Page) {
-  await page.locator('html[data-islands="hydrated"]').waitFor({ state: 'attached' });
-}
+const signInAsAdmin = (page: Page) => signIn(page, 'admin@cloudmart.test', 'admin-demo-pass');
+const hydrated = scriptsLive;
 
 // A 2×2 PNG, built here so the test needs no fixture file.
 const PNG = Buffer.from(

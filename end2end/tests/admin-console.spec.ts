@@ -1,12 +1,4 @@
-import { test, expect, Page } from './fixtures';
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto('/account/sign-in');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
-}
+import { test, expect, signIn } from './fixtures';
 
 test("an admin reaches the overview from the header and sees today's figures", async ({ page }) => {
   await signIn(page, 'admin@cloudmart.test', 'admin-demo-pass');

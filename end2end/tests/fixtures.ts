@@ -2,6 +2,21 @@ import { test as base, expect } from '@playwright/test';
 
 export { expect };
 export type { Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+
+/** Signs in through the sign-in page and waits until the header offers to sign out. */
+export async function signIn(page: Page, email: string, password: string) {
+  await page.goto('/account/sign-in');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+}
+
+/** Waits until the page's scripts are live (forms sent in place, islands started). */
+export async function scriptsLive(page: Page) {
+  await page.locator('html[data-islands="hydrated"]').waitFor({ state: 'attached' });
+}
 
 /**
  * Every journey runs against the server's enforced Content-Security-Policy and fails on any

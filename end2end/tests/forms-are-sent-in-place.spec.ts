@@ -1,4 +1,4 @@
-import { test, expect, Page } from './fixtures';
+import { test, expect, Page, signIn, scriptsLive } from './fixtures';
 
 /** The /pkg files a visit to `path` fetches, once the page's scripts are live. */
 async function fetchedFiles(page: Page, path: string): Promise<string[]> {
@@ -9,18 +9,10 @@ async function fetchedFiles(page: Page, path: string): Promise<string[]> {
   };
   page.on('request', record);
   await page.goto(path);
-  await page.locator('html[data-islands="hydrated"]').waitFor({ state: 'attached' });
+  await scriptsLive(page);
   await page.waitForLoadState('networkidle');
   page.off('request', record);
   return files;
-}
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto('/account/sign-in');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
 }
 
 test('no page downloads WebAssembly or a script file: only the stylesheet', async ({ page }) => {
@@ -38,7 +30,7 @@ test('no page downloads WebAssembly or a script file: only the stylesheet', asyn
 
 test('a refused form is answered in place: the error by its field, focus on it, what was typed kept', async ({ page }) => {
   await page.goto('/account/sign-up');
-  await page.locator('html[data-islands="hydrated"]').waitFor({ state: 'attached' });
+  await scriptsLive(page);
   const loads: string[] = [];
   page.on('framenavigated', (frame) => loads.push(frame.url()));
   await page.getByLabel('Name').fill('Ada Byron');
@@ -63,7 +55,7 @@ test('a form is sent once however often it is clicked, and says so while it is o
     await route.continue();
   });
   await page.goto('/account/sign-in');
-  await page.locator('html[data-islands="hydrated"]').waitFor({ state: 'attached' });
+  await scriptsLive(page);
   await page.getByLabel('Email').fill('customer@cloudmart.test');
   await page.getByLabel('Password').fill('customer-demo-pass');
   const button = page.getByRole('button', { name: 'Sign in' });
@@ -81,7 +73,7 @@ test('a form is sent once however often it is clicked, and says so while it is o
 test('a form whose post is lost says the shop could not be reached, and can be sent again', async ({ page }) => {
   await page.route('**/api/sign_in*', (route) => route.abort('internetdisconnected'));
   await page.goto('/account/sign-in');
-  await page.locator('html[data-islands="hydrated"]').waitFor({ state: 'attached' });
+  await scriptsLive(page);
   await page.getByLabel('Email').fill('customer@cloudmart.test');
   await page.getByLabel('Password').fill('customer-demo-pass');
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -98,7 +90,7 @@ test('a form whose post is lost says the shop could not be reached, and can be s
 
 test('a refusal the shop answers with its own page is shown in the form', async ({ page }) => {
   await page.goto('/account/sign-in');
-  await page.locator('html[data-islands="hydrated"]').waitFor({ state: 'attached' });
+  await scriptsLive(page);
   await page.getByLabel('Email').fill('customer@cloudmart.test');
   await page.getByLabel('Password').fill('customer-demo-pass');
   // A body over the shop's 64 KB limit, which it refuses with its error page.

@@ -1,4 +1,4 @@
-import { test, expect } from './fixtures';
+import { test, expect, scriptsLive } from './fixtures';
 
 test('the home page lists products with prices and stock', async ({ page }) => {
   await page.goto('/');
@@ -52,7 +52,7 @@ test('choosing a sort order applies it at once once the page script runs', async
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   await page.goto('/?category=books');
   // The no-JavaScript "Apply" button is inside <noscript>, so only the page script applies this.
-  await page.locator('html[data-islands="hydrated"]').waitFor({ state: 'attached' });
+  await scriptsLive(page);
   await page.getByLabel('Sort by').selectOption('price-asc');
   await expect(page).toHaveURL(/sort=price-asc/);
   const prices = await page

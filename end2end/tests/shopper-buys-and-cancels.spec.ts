@@ -1,4 +1,4 @@
-import { test, expect, Page } from './fixtures';
+import { test, expect, Page, scriptsLive } from './fixtures';
 
 const unique = () => `buyer-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
 
@@ -84,7 +84,7 @@ test('a refused checkout keeps the address and its key, and the corrected one pl
   await signUp(page, unique());
   await addToCart(page, 'the-quiet-orchard');
   await page.goto('/checkout');
-  await page.locator('html[data-islands="hydrated"]').waitFor({ state: 'attached' });
+  await scriptsLive(page);
   const key = await page.locator('input[name="key"]').inputValue();
   await page.getByLabel('Address', { exact: true }).fill('1 Analytical Way');
   await page.getByLabel('City').fill('Arlington');
