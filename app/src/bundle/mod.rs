@@ -69,8 +69,8 @@ pub fn Stylesheet(options: LeptosOptions) -> impl IntoView {
     view! { <link rel="stylesheet" id="leptos" href=Files::of(&options).css.clone() /> }
 }
 
-/// The page's script: the forms' sender and the islands' loader. Islands mode renders the rest of the page as not hydrating, as
-/// Leptos's own loader component does.
+/// The page's script: the forms' sender and the islands' loader, built once. Islands mode
+/// renders the rest of the page as not hydrating, as Leptos's own loader component does.
 #[component]
 pub fn PageScript(options: LeptosOptions) -> impl IntoView {
     if let Some(context) = Owner::current_shared_context() {

@@ -93,8 +93,9 @@ impl From<ServerFnError> for FormError {
     }
 }
 
-/// The result of the last submission of a form.
-pub type Submission<T> = Signal<Option<Result<T, FormError>>>;
+/// The refusal of a form's last submission, if it was refused: stored once per form, so each
+/// field (and the form's `'static` children) can read its own error from it.
+pub type Refusal = StoredValue<Option<FormError>>;
 
 /// A labelled input with its error shown below it and announced with it.
 #[component]
@@ -104,7 +105,7 @@ pub fn Field(
     #[prop(default = "text")] kind: &'static str,
     autocomplete: &'static str,
     #[prop(optional)] hint: Option<&'static str>,
-    error: Signal<Option<String>>,
+    error: Option<String>,
     #[prop(optional, into)] value: Option<String>,
     #[prop(default = true)] required: bool,
     #[prop(optional)] maxlength: Option<u32>,
@@ -112,7 +113,8 @@ pub fn Field(
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
-    let described_by = described_by(error, error_id.clone(), hint.map(|_| hint_id.clone()));
+    let described_by = described_by(&error, &error_id, hint.map(|_| hint_id.as_str()));
+    let invalid = error.is_some().then_some("true");
     view! {
         <div class="flex flex-col gap-1">
             <label for=id.clone() class="font-medium">
@@ -126,7 +128,7 @@ pub fn Field(
                 required=required
                 maxlength=maxlength
                 value=value
-                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-invalid=invalid
                 aria-describedby=described_by
                 class="rounded-md border border-slate-300 px-3 py-2 focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200 aria-[invalid=true]:border-rose-500"
             />
@@ -136,26 +138,19 @@ pub fn Field(
     }
 }
 
-/// The ids a control is described by: its hint, and its error while there is one.
-fn described_by(
-    error: Signal<Option<String>>,
-    error_id: String,
-    hint_id: Option<String>,
-) -> impl Fn() -> Option<String> + Clone {
-    move || {
-        let ids: Vec<&str> = hint_id
-            .iter()
-            .map(String::as_str)
-            .chain(error.get().is_some().then_some(error_id.as_str()))
-            .collect();
-        (!ids.is_empty()).then(|| ids.join(" "))
-    }
+/// The ids a control is described by: its hint, and its error if it has one.
+fn described_by(error: &Option<String>, error_id: &str, hint_id: Option<&str>) -> Option<String> {
+    let ids: Vec<&str> = hint_id
+        .into_iter()
+        .chain(error.is_some().then_some(error_id))
+        .collect();
+    (!ids.is_empty()).then(|| ids.join(" "))
 }
 
 /// A control's error, announced when it appears.
 #[component]
-fn ErrorText(id: String, error: Signal<Option<String>>) -> impl IntoView {
-    view! { <p id=id class="text-sm font-medium text-rose-700" role="alert">{move || error.get()}</p> }
+fn ErrorText(id: String, error: Option<String>) -> impl IntoView {
+    view! { <p id=id class="text-sm font-medium text-rose-700" role="alert">{error}</p> }
 }
 
 /// A labelled choice with its error shown below it.
@@ -166,18 +161,19 @@ pub fn SelectField(
     /// `(value, label)` pairs, in order.
     options: Vec<(String, String)>,
     #[prop(into)] selected: String,
-    error: Signal<Option<String>>,
+    error: Option<String>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
-    let described_by = described_by(error, error_id.clone(), None);
+    let described_by = described_by(&error, &error_id, None);
+    let invalid = error.is_some().then_some("true");
     view! {
         <div class="flex flex-col gap-1">
             <label for=id.clone() class="font-medium">{label}</label>
             <select
                 id=id
                 name=name
-                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-invalid=invalid
                 aria-describedby=described_by
                 class="rounded-md border border-slate-300 bg-white px-3 py-2 focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200 aria-[invalid=true]:border-rose-500"
             >
@@ -198,11 +194,12 @@ pub fn TextAreaField(
     name: &'static str,
     #[prop(into)] value: String,
     maxlength: u32,
-    error: Signal<Option<String>>,
+    error: Option<String>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
-    let described_by = described_by(error, error_id.clone(), None);
+    let described_by = described_by(&error, &error_id, None);
+    let invalid = error.is_some().then_some("true");
     view! {
         <div class="flex flex-col gap-1">
             <label for=id.clone() class="font-medium">{label}</label>
@@ -211,7 +208,7 @@ pub fn TextAreaField(
                 name=name
                 rows="5"
                 maxlength=maxlength
-                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-invalid=invalid
                 aria-describedby=described_by
                 class="rounded-md border border-slate-300 px-3 py-2 focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200 aria-[invalid=true]:border-rose-500"
             >
@@ -224,15 +221,12 @@ pub fn TextAreaField(
 
 /// The postal address inputs shared by checkout and the profile, filled from `prefill`.
 #[component]
-pub fn AddressFields<T>(
+pub fn AddressFields(
     prefill: domain::identity::ProfileFields,
-    value: Submission<T>,
+    value: Refusal,
     /// Whether the address must be filled in (at checkout) or may stay empty (profile).
     required: bool,
-) -> impl IntoView
-where
-    T: Clone + Send + Sync + 'static,
-{
+) -> impl IntoView {
     let f = prefill;
     view! {
         <Field label="Address" name="line1" autocomplete="address-line1" maxlength=120 required value=f.line1 error=field_error(value, "line1") />
@@ -258,29 +252,15 @@ pub fn SubmitButton(idle: &'static str, busy: &'static str) -> impl IntoView {
     }
 }
 
-/// The error for one field from the last submission.
-pub fn field_error<T>(value: Submission<T>, field: &'static str) -> Signal<Option<String>>
-where
-    T: Clone + Send + Sync + 'static,
-{
-    Signal::derive(move || {
-        value
-            .get()
-            .and_then(|r| r.err())
-            .and_then(|e| e.field_error(field))
-    })
+/// The error for one field, if the form was refused.
+pub fn field_error(value: Refusal, field: &str) -> Option<String> {
+    value.with_value(|refusal| refusal.as_ref()?.field_error(field))
 }
 
 /// The message for the whole form: a refusal, or (put there by the page's script) a failure
 /// to reach the shop. Always rendered, hidden while empty, so the script has a place for it.
-pub fn form_message<T>(value: Submission<T>) -> impl IntoView
-where
-    T: Clone + Send + Sync + 'static,
-{
-    let message = value
-        .get_untracked()
-        .and_then(|r| r.err())
-        .and_then(|e| e.form_message());
+pub fn form_message(value: Refusal) -> impl IntoView {
+    let message = value.with_value(|refusal| refusal.as_ref()?.form_message());
     view! {
         <p
             role="alert"

@@ -8,7 +8,7 @@
 //! sees the refusal without a reload and without downloading any WebAssembly: the errors are
 //! rendered once, here, for both.
 
-use super::{FormError, Submission, FAILED, UNREACHABLE};
+use super::{FormError, Refusal, FAILED, UNREACHABLE};
 use leptos::prelude::*;
 use leptos::server::ServerActionError;
 use leptos::server_fn::error::ServerFnUrlError;
@@ -38,10 +38,9 @@ where
         }
     }
 
-    /// The answer to the last submission, if it was refused.
-    pub fn value(&self) -> Submission<()> {
-        let refusal = self.refusal.clone();
-        Signal::derive(move || refusal.clone().map(Err))
+    /// The refusal of the last submission, if it was refused, for the form's fields.
+    pub fn value(&self) -> Refusal {
+        StoredValue::new(self.refusal.clone())
     }
 }
 

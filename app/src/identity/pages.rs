@@ -26,14 +26,13 @@ pub fn SignInPage() -> impl IntoView {
 fn SignInForm(next: String) -> impl IntoView {
     let form = PostedForm::<SignIn>::new();
     let value = form.value();
-    let no_field_error = Signal::derive(|| None);
     view! {
         <SendForm form id="sign-in-form">
             <div class="mt-6 flex flex-col gap-4">
                 {form_message(value)}
                 <input type="hidden" name="next" value=next />
-                <Field label="Email" name="email" kind="email" autocomplete="email" error=no_field_error />
-                <Field label="Password" name="password" kind="password" autocomplete="current-password" error=no_field_error />
+                <Field label="Email" name="email" kind="email" autocomplete="email" error=None />
+                <Field label="Password" name="password" kind="password" autocomplete="current-password" error=None />
                 <SubmitButton idle="Sign in" busy="Signing in…" />
             </div>
         </SendForm>
