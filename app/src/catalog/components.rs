@@ -19,11 +19,43 @@ const TILES_ABOVE_THE_FOLD: usize = 4;
 /// The first position of tiles that start below the fold (a product page's related products).
 pub const BELOW_THE_FOLD: usize = TILES_ABOVE_THE_FOLD;
 
-/// One product of a grid; `position` is its place in the grid, from 0.
+/// Where a tile sits in its grid, which decides how its image loads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Placement {
+    /// The first tile: its image is likely the page's largest paint, fetched first.
+    First,
+    AboveTheFold,
+    BelowTheFold,
+}
+
+impl Placement {
+    const COUNT: usize = 3;
+
+    fn of(position: usize) -> Self {
+        match position {
+            0 => Self::First,
+            p if p < TILES_ABOVE_THE_FOLD => Self::AboveTheFold,
+            _ => Self::BelowTheFold,
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// A grid of product tiles; `first` is the grid position of the first card, from 0.
+///
+/// Listings show the same few dozen products across their pages, sorts and searches, so each
+/// tile is rendered once per card and placement and its markup kept (see [`kept_tiles`]).
 #[component]
-pub fn ProductTile(card: ProductCard, position: usize) -> impl IntoView {
+pub fn TileGrid(cards: Vec<ProductCard>, first: usize, class: &'static str) -> impl IntoView {
+    view! { <ul role="list" class=class inner_html=kept_tiles::markup(&cards, first) /> }
+}
+
+/// One product of a grid.
+fn tile(card: &ProductCard, placement: Placement) -> impl IntoView {
     let href = format!("/products/{}", card.slug.as_str());
-    let above_the_fold = position < TILES_ABOVE_THE_FOLD;
     view! {
         <li class="group relative flex flex-col overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm transition hover:shadow-md focus-within:ring-2 focus-within:ring-indigo-400">
             <img
@@ -31,8 +63,8 @@ pub fn ProductTile(card: ProductCard, position: usize) -> impl IntoView {
                 alt=card.name.clone()
                 width="400"
                 height="400"
-                loading=if above_the_fold { "eager" } else { "lazy" }
-                fetchpriority=(position == 0).then_some("high")
+                loading=if placement == Placement::BelowTheFold { "lazy" } else { "eager" }
+                fetchpriority=(placement == Placement::First).then_some("high")
                 decoding="async"
                 class="aspect-square w-full bg-slate-100 object-cover"
             />
@@ -48,6 +80,57 @@ pub fn ProductTile(card: ProductCard, position: usize) -> impl IntoView {
                 <StockBadge state=card.stock_state />
             </div>
         </li>
+    }
+}
+
+/// The rendered markup of recently shown tiles, each with the card it was rendered from.
+///
+/// A kept tile is used only for an equal card, so a changed price, name, image or stock state
+/// renders the tile again: nothing here can go stale. Memory is bounded: when
+/// [`MAX_PRODUCTS`](kept_tiles::MAX_PRODUCTS) products are kept, the next new one starts the set
+/// afresh (the tiles being shown are rendered again on their next request).
+mod kept_tiles {
+    use super::{tile, Placement, ProductCard};
+    use leptos::prelude::RenderHtml;
+    use std::collections::HashMap;
+    use std::sync::{Arc, LazyLock, RwLock};
+
+    pub const MAX_PRODUCTS: usize = 4096;
+
+    type Kept = [Option<(ProductCard, Arc<str>)>; Placement::COUNT];
+
+    static KEPT: LazyLock<RwLock<HashMap<String, Kept>>> = LazyLock::new(Default::default);
+
+    fn kept(card: &ProductCard, placement: Placement) -> Option<Arc<str>> {
+        let kept = KEPT.read().ok()?;
+        match &kept.get(card.slug.as_str())?[placement.index()] {
+            Some((rendered_from, html)) if rendered_from == card => Some(html.clone()),
+            _ => None,
+        }
+    }
+
+    fn keep(card: &ProductCard, placement: Placement, html: Arc<str>) {
+        let Ok(mut kept) = KEPT.write() else { return };
+        if kept.len() >= MAX_PRODUCTS && !kept.contains_key(card.slug.as_str()) {
+            kept.clear();
+        }
+        kept.entry(card.slug.as_str().to_owned()).or_default()[placement.index()] =
+            Some((card.clone(), html));
+    }
+
+    /// The tiles of `cards`, the first at grid position `first`.
+    pub fn markup(cards: &[ProductCard], first: usize) -> String {
+        let mut out = String::with_capacity(cards.len() * 1024);
+        for (i, card) in cards.iter().enumerate() {
+            let placement = Placement::of(first + i);
+            let html = kept(card, placement).unwrap_or_else(|| {
+                let html: Arc<str> = tile(card, placement).to_html().into();
+                keep(card, placement, html.clone());
+                html
+            });
+            out.push_str(&html);
+        }
+        out
     }
 }
 
@@ -130,7 +213,56 @@ fn visible_pages(current: u32, count: u32) -> Vec<Option<u32>> {
 
 #[cfg(test)]
 mod tests {
-    use super::visible_pages;
+    use super::{kept_tiles, visible_pages, BELOW_THE_FOLD};
+    use domain::catalog::{Category, ProductCard, Slug, StockState};
+    use domain::money::{Currency, Money};
+
+    fn card(slug: &str, cents: i64, stock_state: StockState) -> ProductCard {
+        ProductCard {
+            slug: Slug::parse(slug).unwrap(),
+            name: format!("The {slug}"),
+            price: Money::new(cents, Currency::Usd).unwrap(),
+            category: Category::Electronics,
+            image: format!("/images/{slug}.webp"),
+            stock_state,
+        }
+    }
+
+    #[test]
+    fn a_kept_tile_is_rendered_again_when_its_card_changes() {
+        let before = card("kept-tile-lamp", 1_999, StockState::InStock);
+        assert!(kept_tiles::markup(std::slice::from_ref(&before), 0).contains("$19.99"));
+        // Asked again unchanged, the kept markup is the same.
+        assert!(kept_tiles::markup(std::slice::from_ref(&before), 0).contains("$19.99"));
+        let sold_out = ProductCard {
+            price: Money::new(2_499, Currency::Usd).unwrap(),
+            stock_state: StockState::SoldOut,
+            ..before
+        };
+        let html = kept_tiles::markup(&[sold_out], 0);
+        assert!(
+            html.contains("$24.99") && html.contains("Sold out"),
+            "{html}"
+        );
+        assert!(!html.contains("$19.99"));
+    }
+
+    #[test]
+    fn only_the_first_tile_is_fetched_first_and_tiles_below_the_fold_load_lazily() {
+        let cards: Vec<_> = (0..6)
+            .map(|i| card(&format!("fold-tile-{i}"), 100 + i, StockState::InStock))
+            .collect();
+        let html = kept_tiles::markup(&cards, 0);
+        assert_eq!(html.matches(r#"fetchpriority="high""#).count(), 1);
+        assert!(html.find(r#"fetchpriority="high""#) < html.find("fold-tile-1"));
+        assert_eq!(html.matches(r#"loading="eager""#).count(), BELOW_THE_FOLD);
+        assert_eq!(html.matches(r#"loading="lazy""#).count(), 2);
+        // The same cards further down a page: all lazy, none first.
+        let below = kept_tiles::markup(&cards[..2], BELOW_THE_FOLD);
+        assert_eq!(below.matches(r#"loading="lazy""#).count(), 2);
+        assert!(!below.contains("fetchpriority"));
+        assert_eq!(html.matches("<li").count(), 6);
+    }
 
     #[test]
     fn pagination_shows_the_ends_and_the_neighbourhood_of_the_current_page() {

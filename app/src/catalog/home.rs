@@ -1,6 +1,6 @@
 //! `/`: the catalog listing with search, category filter, sort and pagination.
 
-use super::components::{Pagination, ProductTile};
+use super::components::{Pagination, TileGrid};
 use domain::catalog::{CatalogPage, CatalogQuery, Category, SortOrder};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -77,18 +77,11 @@ fn Listing(page: CatalogPage) -> impl IntoView {
                     view! { <NoResults page=page.clone() /> }.into_any()
                 } else {
                     view! {
-                        <ul
-                            role="list"
+                        <TileGrid
+                            cards=page.items.clone()
+                            first=0
                             class="mt-4 grid grid-cols-2 gap-3 sm:grid-cols-3 sm:gap-4 xl:grid-cols-4"
-                        >
-                            {page
-                                .items
-                                .clone()
-                                .into_iter()
-                                .enumerate()
-                                .map(|(position, card)| view! { <ProductTile card position /> })
-                                .collect_view()}
-                        </ul>
+                        />
                     }
                         .into_any()
                 }}

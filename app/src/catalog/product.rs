@@ -1,6 +1,6 @@
 //! `/products/{slug}`: one product, with its meta tags, structured data and related products.
 
-use super::components::{ProductTile, StockBadge, BELOW_THE_FOLD};
+use super::components::{StockBadge, TileGrid, BELOW_THE_FOLD};
 use super::home::LoadError;
 use super::server_fns::{get_product_page, ProductPageData};
 use crate::NotFound;
@@ -115,14 +115,11 @@ fn ProductView(data: ProductPageData) -> impl IntoView {
                         <h2 id="related-title" class="text-xl font-bold">
                             "More in " {p.category.label()}
                         </h2>
-                        <ul role="list" class="mt-4 grid grid-cols-2 gap-3 sm:grid-cols-4 sm:gap-4">
-                            {detail
-                                .related
-                                .into_iter()
-                                .enumerate()
-                                .map(|(i, card)| view! { <ProductTile card position=BELOW_THE_FOLD + i /> })
-                                .collect_view()}
-                        </ul>
+                        <TileGrid
+                            cards=detail.related
+                            first=BELOW_THE_FOLD
+                            class="mt-4 grid grid-cols-2 gap-3 sm:grid-cols-4 sm:gap-4"
+                        />
                     </section>
                 }
             })}
