@@ -64,10 +64,10 @@ fn Header() -> impl IntoView {
     }
 }
 
-/// The account links and the cart count: the page's personal slot (see `personal`).
+/// The account links and the cart count: the page's personal slot (see `personal`). A visitor's
+/// is known at once; a shopper's waits for the caller and the cart count.
 #[component]
 fn AccountNav() -> impl IntoView {
-    let parts = Resource::new(|| (), |_| crate::personal::personal_parts());
     let nav = |parts: crate::personal::Personal| {
         view! {
             <nav
@@ -77,11 +77,16 @@ fn AccountNav() -> impl IntoView {
             />
         }
     };
+    if let Some(visitor) = crate::personal::of_visitor_request() {
+        return nav(visitor).into_any();
+    }
+    let parts = Resource::new(|| (), |_| crate::personal::personal_parts());
     view! {
         <Suspense fallback=move || nav(Default::default())>
             {move || Suspend::new(async move { nav(parts.await.unwrap_or_default()) })}
         </Suspense>
     }
+    .into_any()
 }
 
 /// Category links; on narrow screens they scroll sideways instead of wrapping.

@@ -95,6 +95,22 @@ pub async fn of(
     }
 }
 
+/// The personal parts of a request without credentials (no session, no cart cookie): a
+/// visitor's, known without looking anything up. `None` when there is something to resolve.
+pub fn of_visitor_request() -> Option<Personal> {
+    #[cfg(feature = "ssr")]
+    {
+        use leptos::prelude::use_context;
+        let parts = use_context::<http::request::Parts>()?;
+        let caller = parts.extensions.get::<domain::caller::LazyCaller>()?;
+        caller.credentials().is_empty().then(Personal::default)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
+    }
+}
+
 /// The personal parts of the request being rendered.
 #[leptos::server]
 pub async fn personal_parts() -> Result<Personal, crate::forms::FormError> {
