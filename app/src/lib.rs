@@ -32,6 +32,7 @@ pub use not_found::NotFound;
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let files = bundle::Files::of(&options);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -39,9 +40,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="theme-color" content="#4338ca" />
-                <AutoReload options=options.clone() />
-                <bundle::Stylesheet options=options.clone() />
-                <bundle::PageScript options />
+                <AutoReload options />
+                <bundle::Stylesheet files />
+                <bundle::PageScript files />
                 <MetaTags />
             </head>
             <body class="min-h-screen bg-slate-50 text-slate-900 antialiased">
@@ -184,10 +185,11 @@ pub fn hydrate_islands() {
     leptos::mount::hydrate_islands();
 }
 
-/// The shop's services, provided by the server to every render and server function.
+/// The shop's services, provided by the server to every render and server function (shared:
+/// a request's copy is one reference count).
 #[cfg(feature = "ssr")]
-pub fn services() -> Result<domain::services::Services, ServerFnError> {
-    use_context::<domain::services::Services>()
+pub fn services() -> Result<std::sync::Arc<domain::services::Services>, ServerFnError> {
+    use_context::<std::sync::Arc<domain::services::Services>>()
         .ok_or_else(|| ServerFnError::new("the shop's services are not available"))
 }
 

@@ -171,7 +171,7 @@ pub fn build(services: Services, site: Site) -> Router {
         page_cache: html_cache::PageCache::default(),
     }));
     let context = {
-        let services = services.clone();
+        let services = Arc::new(services.clone());
         let public_url = site.public_url.clone();
         move || {
             provide_context(services.clone());

@@ -17,7 +17,7 @@ const LOADER: &str = include_str!("islands.js");
 
 /// The bundle's URLs.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Files {
+pub struct Files {
     js: String,
     wasm: String,
     css: String,
@@ -48,7 +48,8 @@ impl Files {
         }
     }
 
-    fn of(options: &LeptosOptions) -> &'static Files {
+    /// This build's URLs, read once per process.
+    pub fn of(options: &LeptosOptions) -> &'static Files {
         static FILES: OnceLock<Files> = OnceLock::new();
         FILES.get_or_init(|| {
             let hashes = options
@@ -65,20 +66,19 @@ impl Files {
 
 /// The stylesheet, render-blocking as it must be.
 #[component]
-pub fn Stylesheet(options: LeptosOptions) -> impl IntoView {
-    view! { <link rel="stylesheet" id="leptos" href=Files::of(&options).css.clone() /> }
+pub fn Stylesheet(files: &'static Files) -> impl IntoView {
+    view! { <link rel="stylesheet" id="leptos" href=files.css.as_str() /> }
 }
 
 /// The page's script: the forms' sender and the islands' loader, built once. Islands mode
 /// renders the rest of the page as not hydrating, as Leptos's own loader component does.
 #[component]
-pub fn PageScript(options: LeptosOptions) -> impl IntoView {
+pub fn PageScript(files: &'static Files) -> impl IntoView {
     if let Some(context) = Owner::current_shared_context() {
         context.set_is_hydrating(false);
     }
     static SCRIPT: OnceLock<String> = OnceLock::new();
     let script = SCRIPT.get_or_init(|| {
-        let files = Files::of(&options);
         let code = format!("{FORMS}{LOADER}({:?}, {:?});", files.js, files.wasm);
         without_comments(&code)
     });
