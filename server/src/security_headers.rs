@@ -30,11 +30,39 @@ const FIXED_SOURCES: &str = "default-src 'self'; style-src 'self'; img-src 'self
 pub fn policy_for(html: &[u8]) -> HeaderValue {
     let mut script_src = String::from("script-src 'self' 'wasm-unsafe-eval'");
     for script in inline_scripts(html) {
-        let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script));
-        script_src.push_str(&format!(" 'sha256-{hash}'"));
+        script_src.push_str(" 'sha256-");
+        script_src.push_str(&script_hash(script));
+        script_src.push('\'');
     }
     HeaderValue::from_str(&format!("{FIXED_SOURCES}; {script_src}"))
         .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'"))
+}
+
+/// How many recent scripts [`script_hash`] remembers.
+const REMEMBERED_SCRIPTS: usize = 8;
+
+/// The base64 SHA-256 of an inline script. Every page carries the same page script, so the
+/// hashes of the last few scripts are remembered: a script seen before is compared, not hashed.
+fn script_hash(script: &[u8]) -> std::sync::Arc<str> {
+    use std::sync::{Arc, Mutex};
+    /// A script and its hash.
+    type Hashed = (Box<[u8]>, Arc<str>);
+    static RECENT: Mutex<Vec<Hashed>> = Mutex::new(Vec::new());
+    if let Ok(recent) = RECENT.lock() {
+        if let Some((_, hash)) = recent.iter().find(|(seen, _)| **seen == *script) {
+            return hash.clone();
+        }
+    }
+    let hash: Arc<str> = base64::engine::general_purpose::STANDARD
+        .encode(Sha256::digest(script))
+        .into();
+    if let Ok(mut recent) = RECENT.lock() {
+        if recent.len() == REMEMBERED_SCRIPTS {
+            recent.remove(0);
+        }
+        recent.push((script.into(), hash.clone()));
+    }
+    hash
 }
 
 /// The policy of a page without inline scripts (error pages).
@@ -160,6 +188,18 @@ mod tests {
         assert!(policy.contains("frame-ancestors 'none'"));
         assert!(policy.contains("script-src 'self' 'wasm-unsafe-eval'"));
         assert!(!policy.contains("unsafe-inline"));
+    }
+
+    #[test]
+    fn a_remembered_script_hash_is_the_hash_of_that_same_script() {
+        let hash = |s: &[u8]| base64::engine::general_purpose::STANDARD.encode(Sha256::digest(s));
+        // More scripts than are remembered, each asked twice, then the first again.
+        let scripts: Vec<Vec<u8>> = (0..=REMEMBERED_SCRIPTS)
+            .map(|i| format!("run({i})").into_bytes())
+            .collect();
+        for script in scripts.iter().chain(&scripts).chain(&scripts[..1]) {
+            assert_eq!(&*script_hash(script), hash(script));
+        }
     }
 
     #[test]
