@@ -1,25 +1,27 @@
 //! One request's caller: its credentials, read once at the edge, resolved at most once.
 //!
 //! The server reads a request's credentials in exactly one place ([`Credentials::from_cookies`]
-//! over its `Cookie` headers) and hands every adapter the same [`LazyCaller`]: server
-//! functions, pages, raw endpoints and REST handlers all ask it, and the first one to ask pays
-//! the one session lookup. No other code reads cookies or tokens.
+//! over its `Cookie` headers for the storefront, [`Credentials::from_authorization`] over its
+//! `Authorization` header for the REST API) and hands every adapter the same [`LazyCaller`]:
+//! server functions, pages, raw endpoints and REST handlers all ask it, and the first one to
+//! ask pays the one session or token lookup. No other code reads cookies or tokens.
 
 use crate::cart::CartOwner;
 use crate::identity::{
-    cookie_value, IdentityError, IdentityService, Principal, SessionToken, CART_COOKIE,
+    cookie_value, ApiToken, IdentityError, IdentityService, Principal, SessionToken, CART_COOKIE,
     SESSION_COOKIE,
 };
 use crate::refusal::{Explain, Refusal};
 use std::sync::Arc;
 use tokio::sync::OnceCell;
 
-/// What a request presented, parsed: a session token and a guest cart id, each only if it has
-/// the shape of one.
+/// What a request presented, parsed: a session token and a guest cart id (the storefront's
+/// cookies) or an API token (the REST API's bearer), each only if it has the shape of one.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Credentials {
     pub session: Option<SessionToken>,
     pub guest_cart: Option<CartOwner>,
+    pub api_token: Option<ApiToken>,
 }
 
 impl Credentials {
@@ -31,12 +33,22 @@ impl Credentials {
         Self {
             session: cookie_value(headers.clone(), SESSION_COOKIE).and_then(SessionToken::parse),
             guest_cart: cookie_value(headers, CART_COOKIE).and_then(CartOwner::guest_from_cookie),
+            api_token: None,
+        }
+    }
+
+    /// From a request's `Authorization` header value (`Bearer <token>`); cookies are not read,
+    /// so an API call never acts on a browser's session.
+    pub fn from_authorization(header: Option<&str>) -> Self {
+        Self {
+            api_token: header.and_then(ApiToken::from_authorization),
+            ..Self::default()
         }
     }
 
     /// Whether the request carries anything that could make its page personal.
     pub fn is_empty(&self) -> bool {
-        self.session.is_none() && self.guest_cart.is_none()
+        self.session.is_none() && self.guest_cart.is_none() && self.api_token.is_none()
     }
 }
 
@@ -130,9 +142,10 @@ pub async fn resolve(
     identity: &IdentityService,
     credentials: &Credentials,
 ) -> Result<Caller, IdentityError> {
-    let principal = match &credentials.session {
-        Some(token) => identity.principal(token).await?,
-        None => Principal::ANONYMOUS,
+    let principal = match (&credentials.api_token, &credentials.session) {
+        (Some(token), _) => identity.token_principal(token).await?,
+        (None, Some(session)) => identity.principal(session).await?,
+        (None, None) => Principal::ANONYMOUS,
     };
     Ok(Caller {
         principal,

@@ -21,6 +21,10 @@ pub enum IdentityError {
     Changed,
     #[error("the shop must keep at least one active admin")]
     LastAdmin,
+    #[error("the account holds as many API tokens as it may")]
+    TooManyTokens,
+    #[error("no such API token")]
+    TokenNotFound,
     #[error(transparent)]
     Invalid(#[from] FieldError),
     #[error("password hashing failed: {0}")]
@@ -54,6 +58,11 @@ impl crate::refusal::Explain for IdentityError {
             IdentityError::LastAdmin => Refusal::conflict(
                 "This is the shop's last active admin. Make someone else an admin first.",
             ),
+            IdentityError::TooManyTokens => Refusal::conflict(format!(
+                "You hold {} API tokens, the most an account may. Revoke one you no longer use first.",
+                super::MAX_TOKENS_PER_ACCOUNT
+            )),
+            IdentityError::TokenNotFound => Refusal::not_found("There is no such API token."),
             IdentityError::Invalid(field) => Refusal::invalid(vec![field.clone()]),
             IdentityError::Hashing(_) => Refusal::internal(),
             IdentityError::Store(e) => e.refusal(),

@@ -3,6 +3,7 @@
 //! The values here parse at the edge and are shared with the browser; the service that
 //! decides (sign-up, sign-in, sessions, throttling) lives behind `ssr`.
 
+mod api_token;
 mod profile;
 mod values;
 
@@ -23,7 +24,12 @@ pub mod session_cache;
 #[cfg(feature = "ssr")]
 mod table;
 pub mod throttle;
+#[cfg(feature = "ssr")]
+mod tokens;
 
+#[cfg(feature = "ssr")]
+pub use api_token::ApiToken;
+pub use api_token::{NewApiToken, TokenName, TokenScope, TokenSummary};
 pub use profile::{Phone, Profile, ProfileFields};
 pub use values::{Account, Email, NewPassword, PersonName, Role, UserId, UserSummary};
 
@@ -32,11 +38,13 @@ pub use admin::{AccessChange, UserCursor};
 #[cfg(feature = "ssr")]
 pub use error::IdentityError;
 #[cfg(feature = "ssr")]
-pub use principal::{Admin, Customer, Principal, PrincipalKind, Staff};
+pub use principal::{Admin, Customer, Grant, Principal, PrincipalKind, Staff};
 #[cfg(feature = "ssr")]
 pub use service::{IdentityService, SignIn, SignUp, SESSION_LIFETIME};
 #[cfg(feature = "ssr")]
 pub use session::SessionToken;
+#[cfg(feature = "ssr")]
+pub use tokens::{LAST_USE_PRECISION, MAX_TOKENS_PER_ACCOUNT};
 
 /// What anyone but an admin is told by the console.
 pub const ADMINS_ONLY: &str = "This part of the shop is for admins.";

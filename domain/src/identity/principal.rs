@@ -6,11 +6,24 @@
 //! allows them, so a service's signature says who may call it and no adapter can forget the
 //! check: a customer's account cannot be turned into `Staff`.
 
-use super::{Account, Email, Role, UserId};
+use super::{Account, Email, Role, TokenScope, UserId};
 
-/// The caller of one request: a visitor, or a signed-in account with its stored role.
+/// The caller of one request: a visitor, or a signed-in account with its stored role and how
+/// it proved who it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Principal(Option<Account>);
+pub struct Principal {
+    account: Option<Account>,
+    grant: Grant,
+}
+
+/// How a principal signed in, which bounds what its role may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grant {
+    /// A browser session (or no credentials at all): the role's full rights.
+    Session,
+    /// An API token: its scope narrows the role's rights.
+    Token(TokenScope),
+}
 
 /// What kind of caller a principal is, for access rules and logs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -41,20 +54,53 @@ impl PrincipalKind {
 
 impl Principal {
     /// A visitor who is not signed in.
-    pub const ANONYMOUS: Principal = Principal(None);
+    pub const ANONYMOUS: Principal = Principal {
+        account: None,
+        grant: Grant::Session,
+    };
 
     /// The principal of an account the identity service has just read from storage (a valid
     /// session's, or a user's by id). Only the identity service may call this.
     pub(super) fn of_stored(account: Account) -> Self {
-        Self(Some(account))
+        Self {
+            account: Some(account),
+            grant: Grant::Session,
+        }
+    }
+
+    /// The principal of a valid API token's account, narrowed to the token's scope. Only the
+    /// identity service may call this.
+    pub(super) fn of_token(account: Account, scope: TokenScope) -> Self {
+        Self {
+            account: Some(account),
+            grant: Grant::Token(scope),
+        }
     }
 
     pub fn account(&self) -> Option<&Account> {
-        self.0.as_ref()
+        self.account.as_ref()
+    }
+
+    pub fn grant(&self) -> Grant {
+        self.grant
+    }
+
+    /// Whether this caller may change things (a `read` token may not).
+    pub fn may_write(&self) -> bool {
+        match self.grant {
+            Grant::Session => true,
+            Grant::Token(scope) => scope.writes(),
+        }
+    }
+
+    /// Whether the credentials allow staff work: a session does, a token only with the
+    /// `admin` scope.
+    fn staff_granted(&self) -> bool {
+        matches!(self.grant, Grant::Session | Grant::Token(TokenScope::Admin))
     }
 
     pub fn kind(&self) -> PrincipalKind {
-        match self.0.as_ref().map(|a| a.role) {
+        match self.account.as_ref().map(|a| a.role) {
             None => PrincipalKind::Anonymous,
             Some(Role::Customer) => PrincipalKind::Customer,
             Some(Role::Support) => PrincipalKind::Support,
@@ -64,13 +110,14 @@ impl Principal {
 
     /// Any signed-in account, acting for itself (staff shop too).
     pub fn customer(&self) -> Option<Customer> {
-        self.0.clone().map(Customer)
+        self.account.clone().map(Customer)
     }
 
-    /// A support agent or an admin.
+    /// A support agent or an admin (through a token, only one with the `admin` scope).
     pub fn staff(&self) -> Option<Staff> {
-        let account = self.0.as_ref()?;
-        matches!(account.role, Role::Support | Role::Admin).then(|| Staff {
+        let account = self.account.as_ref()?;
+        let staff_role = matches!(account.role, Role::Support | Role::Admin);
+        (staff_role && self.staff_granted()).then(|| Staff {
             id: account.id.clone(),
             email: account.email.clone(),
             role: account.role,
@@ -180,5 +227,26 @@ mod tests {
             .expect("an admin principal gives the admin capability");
         assert_eq!(admin.staff().role(), Role::Admin);
         assert_eq!(admin.id(), &p.account().unwrap().id);
+    }
+
+    #[test]
+    fn an_admins_token_acts_as_admin_only_with_the_admin_scope() {
+        let account = principal(Role::Admin).account().unwrap().clone();
+        for scope in [TokenScope::Read, TokenScope::ReadWrite] {
+            let p = Principal::of_token(account.clone(), scope);
+            assert!(p.admin().is_none() && p.staff().is_none(), "{scope:?}");
+            assert!(p.customer().is_some(), "it still acts for its own account");
+        }
+        let p = Principal::of_token(account, TokenScope::Admin);
+        assert!(p.admin().is_some());
+        assert_eq!(p.kind(), PrincipalKind::Admin);
+    }
+
+    #[test]
+    fn a_read_token_may_not_write_and_a_session_may() {
+        let account = principal(Role::Customer).account().unwrap().clone();
+        assert!(!Principal::of_token(account.clone(), TokenScope::Read).may_write());
+        assert!(Principal::of_token(account.clone(), TokenScope::ReadWrite).may_write());
+        assert!(Principal::of_stored(account).may_write());
     }
 }

@@ -58,8 +58,9 @@ pub struct SignIn {
 #[derive(Clone, Debug)]
 pub struct IdentityService {
     pub(super) tables: IdentityTables,
-    /// Sessions looked up recently; see `session_cache` for its staleness bound.
-    sessions: Arc<SessionCache>,
+    /// Sessions and API tokens looked up recently; see `session_cache` for its staleness
+    /// bound.
+    pub(super) sessions: Arc<SessionCache>,
     revocations: RevocationLog,
 }
 
@@ -277,10 +278,31 @@ impl IdentityService {
     /// disabled account. The role is the one stored now, not the one at sign-in.
     #[tracing::instrument(name = "identity.principal", skip_all)]
     pub async fn principal(&self, token: &SessionToken) -> Result<Principal, IdentityError> {
-        Ok(self
-            .account(token)
-            .await?
-            .map_or(Principal::ANONYMOUS, Principal::of_stored))
+        let key = token.storage_key();
+        if let Some(principal) = self.sessions.get(&key) {
+            return Ok(principal);
+        }
+        let lookup = self.sessions.lookup();
+        let Some(session) = self.tables.session(token).await? else {
+            // No such session, and never will be: tokens are only made by signing in.
+            let never = Timestamp(i64::MAX);
+            self.sessions
+                .put(key, None, Principal::ANONYMOUS, never, lookup);
+            return Ok(Principal::ANONYMOUS);
+        };
+        if session.expires_at <= Timestamp::now() {
+            self.tables.delete_session(token).await?;
+            return Ok(Principal::ANONYMOUS);
+        }
+        let principal = self.principal_of(&session.user_id).await?;
+        self.sessions.put(
+            key,
+            Some(session.user_id),
+            principal.clone(),
+            session.expires_at,
+            lookup,
+        );
+        Ok(principal)
     }
 
     /// The principal of a stored account, for work done later on its behalf (a background
@@ -293,40 +315,6 @@ impl IdentityService {
             .await?
             .filter(|u| !u.disabled)
             .map_or(Principal::ANONYMOUS, |u| Principal::of_stored(u.account)))
-    }
-
-    /// The account signed in with `token`: `None` for an unknown, expired or revoked session,
-    /// or a disabled account.
-    async fn account(&self, token: &SessionToken) -> Result<Option<Account>, IdentityError> {
-        let key = token.storage_key();
-        if let Some(answer) = self.sessions.get(&key) {
-            return Ok(answer);
-        }
-        let lookup = self.sessions.lookup();
-        let Some(session) = self.tables.session(token).await? else {
-            // No such session, and never will be: tokens are only made by signing in.
-            let never = Timestamp(i64::MAX);
-            self.sessions.put(key, None, None, never, lookup);
-            return Ok(None);
-        };
-        if session.expires_at <= Timestamp::now() {
-            self.tables.delete_session(token).await?;
-            return Ok(None);
-        }
-        let account = self
-            .tables
-            .user(&session.user_id)
-            .await?
-            .filter(|u| !u.disabled)
-            .map(|u| u.account);
-        self.sessions.put(
-            key,
-            Some(session.user_id),
-            account.clone(),
-            session.expires_at,
-            lookup,
-        );
-        Ok(account)
     }
 
     /// Creates an account with `role`, or gives an existing account that role and the new

@@ -1,4 +1,6 @@
-//! Sessions this replica has looked up recently, so a page view does not cost DynamoDB reads.
+//! Sessions (and API tokens) this replica has looked up recently, so a page view or an API call
+//! does not cost DynamoDB reads. A token is cached and revoked exactly as a session is, under
+//! its own storage key.
 //!
 //! # Staleness bound
 //! Every change that can end a session or change what it shows (sign-out, a new password, a
@@ -18,7 +20,8 @@
 //! A gap in the log (an entry that expired, or a crash between bumping the counter and writing
 //! the entry) drops everything: the safe answer costs one re-read per active session.
 
-use super::values::{Account, UserId};
+use super::values::UserId;
+use super::Principal;
 use crate::store::attr::{n, s, Reader};
 use crate::store::{Store, StoreError};
 use crate::time::Timestamp;
@@ -71,11 +74,11 @@ impl Revoked {
     }
 }
 
-/// One session's answer: the account signed in (`None`: not signed in, or disabled).
+/// One session's answer: who it signs in (anonymous: not signed in, or disabled).
 #[derive(Debug, Clone)]
 struct Entry {
     user: Option<UserId>,
-    account: Option<Account>,
+    principal: Principal,
     /// The session's own expiry.
     expires_at: Timestamp,
     looked_up: Instant,
@@ -114,14 +117,14 @@ impl SessionCache {
     }
 
     /// The cached answer for a session, if there is one that may be used now.
-    pub(super) fn get(&self, key: &str) -> Option<Option<Account>> {
+    pub(super) fn get(&self, key: &str) -> Option<Principal> {
         if !self.trusted() {
             return None;
         }
         let entries = self.entries.read().ok()?;
         let entry = entries.get(key)?;
         (entry.looked_up.elapsed() < ENTRY_LIFETIME && entry.expires_at > Timestamp::now())
-            .then(|| entry.account.clone())
+            .then(|| entry.principal.clone())
     }
 
     /// Starts a lookup in the store.
@@ -138,7 +141,7 @@ impl SessionCache {
         &self,
         key: String,
         user: Option<UserId>,
-        account: Option<Account>,
+        principal: Principal,
         expires_at: Timestamp,
         lookup: Lookup,
     ) {
@@ -158,7 +161,7 @@ impl SessionCache {
             key,
             Entry {
                 user,
-                account,
+                principal,
                 expires_at,
                 looked_up: lookup.began,
             },
@@ -302,7 +305,13 @@ mod tests {
     #[test]
     fn nothing_is_served_from_the_cache_before_a_poll_has_succeeded() {
         let cache = SessionCache::default();
-        cache.put("k".into(), None, None, Timestamp(i64::MAX), cache.lookup());
+        cache.put(
+            "k".into(),
+            None,
+            Principal::ANONYMOUS,
+            Timestamp(i64::MAX),
+            cache.lookup(),
+        );
         assert!(cache.get("k").is_none());
         cache.polls.lock().unwrap().began = Some(Instant::now());
         assert!(cache.get("k").is_some());
@@ -312,7 +321,13 @@ mod tests {
     fn an_expired_session_is_not_served_from_the_cache() {
         let cache = SessionCache::default();
         cache.polls.lock().unwrap().began = Some(Instant::now());
-        cache.put("k".into(), None, None, Timestamp(0), cache.lookup());
+        cache.put(
+            "k".into(),
+            None,
+            Principal::ANONYMOUS,
+            Timestamp(0),
+            cache.lookup(),
+        );
         assert!(cache.get("k").is_none());
     }
 
@@ -322,7 +337,13 @@ mod tests {
         cache.polls.lock().unwrap().began = Some(Instant::now());
         let lookup = cache.lookup();
         cache.forget(&Revoked::Session("k".into()));
-        cache.put("k".into(), None, None, Timestamp(i64::MAX), lookup);
+        cache.put(
+            "k".into(),
+            None,
+            Principal::ANONYMOUS,
+            Timestamp(i64::MAX),
+            lookup,
+        );
         assert!(cache.get("k").is_none());
     }
 }

@@ -51,6 +51,11 @@ impl TableNames {
         format!("{}audit", self.prefix)
     }
 
+    /// API tokens, by the SHA-256 of their secret.
+    pub fn api_tokens(&self) -> String {
+        format!("{}api-tokens", self.prefix)
+    }
+
     /// Background jobs' state: catalog imports and their reports (later, stream checkpoints).
     pub fn jobs(&self) -> String {
         format!("{}jobs", self.prefix)
@@ -87,6 +92,12 @@ pub mod audit {
 /// The sessions table's secondary index.
 pub mod sessions {
     /// A user's sessions, newest first: revoking every session of an account.
+    pub const BY_USER: &str = "by_user";
+}
+
+/// The API tokens table's secondary index.
+pub mod api_tokens {
+    /// An account's tokens, newest first: its token list.
     pub const BY_USER: &str = "by_user";
 }
 
@@ -154,6 +165,16 @@ fn specs(names: &TableNames) -> Vec<TableSpec> {
             hash: "pk",
             indexes: vec![Index {
                 name: sessions::BY_USER,
+                hash: "user_id",
+                range: "created_sk",
+            }],
+            ttl: true,
+        },
+        TableSpec {
+            name: names.api_tokens(),
+            hash: "pk",
+            indexes: vec![Index {
+                name: api_tokens::BY_USER,
                 hash: "user_id",
                 range: "created_sk",
             }],
