@@ -40,6 +40,21 @@ impl Timestamp {
     }
 }
 
+impl Timestamp {
+    /// RFC 3339 in UTC to the millisecond (`2026-11-26T09:05:03.042Z`), for APIs.
+    pub fn rfc3339(self) -> String {
+        let millis = self.0.rem_euclid(86_400_000);
+        format!(
+            "{}T{:02}:{:02}:{:02}.{:03}Z",
+            self.date_utc(),
+            millis / 3_600_000,
+            millis / 60_000 % 60,
+            millis / 1000 % 60,
+            millis % 1000
+        )
+    }
+}
+
 /// The start (00:00 UTC) of a calendar date typed as `YYYY-MM-DD`.
 pub fn parse_date(text: &str, field: &str) -> Result<Timestamp, crate::FieldError> {
     let invalid = || crate::FieldError::new(field, "must be a date like 2026-11-26");
@@ -99,6 +114,16 @@ mod tests {
     #[test]
     fn the_epoch_is_the_first_of_january_1970() {
         assert_eq!(Timestamp(0).date_utc(), "1970-01-01");
+        assert_eq!(Timestamp(0).rfc3339(), "1970-01-01T00:00:00.000Z");
+    }
+
+    #[test]
+    fn an_api_timestamp_is_rfc_3339_in_utc_to_the_millisecond() {
+        // 2024-02-29T12:34:56.789Z
+        assert_eq!(
+            Timestamp(1_709_210_096_789).rfc3339(),
+            "2024-02-29T12:34:56.789Z"
+        );
     }
 
     #[test]

@@ -97,7 +97,7 @@ pub fn select<'a, P: Borrow<Product>, D: Borrow<SearchDoc>>(
 }
 
 /// The products matching every term, with their relevance.
-fn scored<'a, P: Borrow<Product>, D: Borrow<SearchDoc>>(
+pub(super) fn scored<'a, P: Borrow<Product>, D: Borrow<SearchDoc>>(
     products: &'a [P],
     docs: &[D],
     terms: &[String],
@@ -109,7 +109,7 @@ fn scored<'a, P: Borrow<Product>, D: Borrow<SearchDoc>>(
         .collect()
 }
 
-fn in_category<'a>(
+pub(super) fn in_category<'a>(
     matching: Vec<(&'a Product, u32)>,
     query: &CatalogQuery,
 ) -> Vec<(&'a Product, u32)> {
@@ -144,28 +144,63 @@ fn page_bounds(total: usize, page: u32, size: usize) -> (std::ops::Range<usize>,
 
 type Hit<'a> = (&'a Product, u32);
 
-/// The order of `sort` over hits (a product and its relevance): a total order, the id
-/// breaking ties, comparing without allocating.
-fn ordering(sort: SortOrder) -> impl Fn(&Hit, &Hit) -> Ordering {
-    move |(a, a_score), (b, b_score)| {
-        let by_name = || lowercase(&a.name).cmp(lowercase(&b.name));
-        match sort {
-            SortOrder::Featured => b_score
-                .cmp(a_score)
-                .then(b.featured.cmp(&a.featured))
-                .then(
-                    b.stock_state()
-                        .is_available()
-                        .cmp(&a.stock_state().is_available()),
-                )
-                .then(b.created_at.cmp(&a.created_at)),
-            SortOrder::PriceAsc => a.price.cents().cmp(&b.price.cents()).then_with(by_name),
-            SortOrder::PriceDesc => b.price.cents().cmp(&a.price.cents()).then_with(by_name),
-            SortOrder::Newest => b.created_at.cmp(&a.created_at),
-            SortOrder::Name => by_name(),
-        }
-        .then_with(|| a.id.cmp(&b.id))
+/// What the sort orders compare: a hit (a product and its relevance), or the REST listing's
+/// cursor, which remembers these of the last product it gave.
+pub(super) trait SortFields {
+    fn score(&self) -> u32;
+    fn featured(&self) -> bool;
+    fn available(&self) -> bool;
+    fn created_at(&self) -> i64;
+    fn cents(&self) -> i64;
+    fn name(&self) -> &str;
+    fn id(&self) -> &str;
+}
+
+impl SortFields for Hit<'_> {
+    fn score(&self) -> u32 {
+        self.1
     }
+    fn featured(&self) -> bool {
+        self.0.featured
+    }
+    fn available(&self) -> bool {
+        self.0.stock_state().is_available()
+    }
+    fn created_at(&self) -> i64 {
+        self.0.created_at.millis()
+    }
+    fn cents(&self) -> i64 {
+        self.0.price.cents()
+    }
+    fn name(&self) -> &str {
+        &self.0.name
+    }
+    fn id(&self) -> &str {
+        self.0.id.as_str()
+    }
+}
+
+/// The order of `sort`: a total order, the id breaking ties, comparing without allocating.
+pub(super) fn compare(sort: SortOrder, a: &impl SortFields, b: &impl SortFields) -> Ordering {
+    let by_name = || lowercase(a.name()).cmp(lowercase(b.name()));
+    match sort {
+        SortOrder::Featured => b
+            .score()
+            .cmp(&a.score())
+            .then(b.featured().cmp(&a.featured()))
+            .then(b.available().cmp(&a.available()))
+            .then(b.created_at().cmp(&a.created_at())),
+        SortOrder::PriceAsc => a.cents().cmp(&b.cents()).then_with(by_name),
+        SortOrder::PriceDesc => b.cents().cmp(&a.cents()).then_with(by_name),
+        SortOrder::Newest => b.created_at().cmp(&a.created_at()),
+        SortOrder::Name => by_name(),
+    }
+    .then_with(|| a.id().cmp(b.id()))
+}
+
+/// [`compare`] over hits.
+fn ordering(sort: SortOrder) -> impl Fn(&Hit, &Hit) -> Ordering {
+    move |a, b| compare(sort, a, b)
 }
 
 fn lowercase(text: &str) -> impl Iterator<Item = char> + '_ {

@@ -20,6 +20,8 @@ pub mod import;
 #[cfg(feature = "ssr")]
 pub mod import_jobs;
 #[cfg(feature = "ssr")]
+pub mod listing;
+#[cfg(feature = "ssr")]
 mod service;
 #[cfg(feature = "ssr")]
 mod table;

@@ -316,6 +316,12 @@ impl CatalogService {
         browse(&snap.products, &snap.docs, query)
     }
 
+    /// A page of the REST API's listing. No I/O.
+    pub fn list(&self, request: &super::listing::ListingRequest) -> super::listing::Listing {
+        let snap = self.snapshot();
+        super::listing::list(&snap.products, &snap.docs, request)
+    }
+
     /// An active product by slug, with related products from its category. No I/O.
     pub fn detail(&self, slug: &str) -> Option<ProductDetail> {
         let snap = self.snapshot();
