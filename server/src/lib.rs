@@ -19,6 +19,7 @@ pub mod problem;
 mod rate_limit;
 mod request_guard;
 pub mod request_id;
+pub mod rest;
 pub mod router;
 mod security_headers;
 mod seo;

@@ -14,17 +14,39 @@ use serde::Serialize;
 /// An RFC 9457 problem document, with the field errors and the request id as extensions.
 /// Its type is `about:blank`: the status says what kind of problem it is, and `title` is the
 /// status's name, as the RFC asks for that type.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = ProblemDoc)]
 pub struct Problem<'a> {
+    /// Always `about:blank`: the status says what kind of problem it is.
     #[serde(rename = "type")]
+    #[schema(example = "about:blank")]
     pub kind: &'static str,
+    /// The status's name.
+    #[schema(example = "Unprocessable Content")]
     pub title: &'static str,
+    /// The HTTP status.
+    #[schema(example = 422)]
     pub status: u16,
+    /// What went wrong, for a person.
     pub detail: &'a str,
+    /// The fields to correct, each named; absent when no field is at fault.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    #[schema(value_type = Option<Vec<ProblemField>>)]
     pub errors: &'a [domain::FieldError],
+    /// The request's id (also in the `x-request-id` header), for support and the logs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<&'a str>,
+}
+
+/// A field to correct, in a problem document (`domain::FieldError` as it is serialised).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct ProblemField {
+    /// The field's name: a query parameter, or a body member.
+    #[schema(example = "limit")]
+    field: String,
+    #[schema(example = "must be a whole number from 1 to 100")]
+    message: String,
 }
 
 impl<'a> Problem<'a> {

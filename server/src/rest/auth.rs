@@ -1,0 +1,61 @@
+//! Who is calling the REST API: the bearer token, read once and resolved once per request.
+//!
+//! The API reads only `Authorization: Bearer <token>`, never cookies, so a browser's session
+//! can never be ridden by a cross-site request to it. A request without a token is a visitor's
+//! (the public catalog); a token that is malformed, unknown, expired or revoked is refused
+//! before any handler runs, as is a `read` token on anything but a read.
+
+use super::problems::ApiError;
+use crate::router::AppState;
+use axum::extract::{Request, State};
+use axum::http::{header, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use domain::caller::{Credentials, LazyCaller};
+
+/// What a client without a usable token is told.
+pub const BAD_TOKEN: &str =
+    "This API token is unknown, expired or revoked. Create one at /account/api-tokens.";
+const MALFORMED: &str =
+    "The Authorization header must be `Bearer <token>`, with a token from /account/api-tokens.";
+const READ_ONLY: &str =
+    "This token is read-only. Create a read-write token at /account/api-tokens to change things.";
+
+fn is_read(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Attaches the caller to every API request, refusing bad tokens and writes by `read` tokens.
+pub async fn authenticate(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let header = match request.headers().get(header::AUTHORIZATION) {
+        None => None,
+        Some(value) => match value.to_str() {
+            Ok(text) => Some(text),
+            Err(_) => return ApiError::unauthorized(MALFORMED).into_response(),
+        },
+    };
+    let credentials = Credentials::from_authorization(header);
+    let presented = header.is_some();
+    if presented && credentials.api_token.is_none() {
+        return ApiError::unauthorized(MALFORMED).into_response();
+    }
+    let caller = LazyCaller::new(state.services.identity.clone(), credentials);
+    if presented {
+        let resolved = match caller.get().await {
+            Ok(resolved) => resolved,
+            Err(e) => return ApiError::from_service(&e).retry_after(1).into_response(),
+        };
+        if resolved.principal.account().is_none() {
+            return ApiError::unauthorized(BAD_TOKEN).into_response();
+        }
+        if !is_read(request.method()) && !resolved.principal.may_write() {
+            return ApiError::forbidden(READ_ONLY).into_response();
+        }
+    }
+    request.extensions_mut().insert(caller);
+    next.run(request).await
+}

@@ -1,0 +1,107 @@
+//! The public REST API, `/api/v1`: JSON over the same services as the storefront, each handler
+//! a thin adapter (caller → parse → call → map). Its OpenAPI 3.1 document is generated from the
+//! handlers themselves (`utoipa`), so a route cannot be served without being documented.
+//!
+//! Calls authenticate with `Authorization: Bearer <token>` ([`auth`]); refusals are RFC 9457
+//! problem documents ([`problems`]); the reference page at `/api/docs` is rendered from the
+//! document ([`docs`]).
+
+mod auth;
+mod catalog;
+mod docs;
+mod problems;
+mod schema;
+
+use crate::router::AppState;
+use axum::routing::{any, get};
+use axum::Router;
+use std::sync::OnceLock;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::OpenApi as Document;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// Where the API lives.
+pub const PREFIX: &str = "/api/v1";
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "CloudMart API",
+        version = "1",
+        description = "The shop's catalog, carts, checkout and orders for scripts, ERPs, marketplaces and apps.\n\nAuthenticate with `Authorization: Bearer <token>`, using a token made at `/account/api-tokens` (or with `server api-token create`). The catalog needs no token. A `read` token only reads; a `read-write` token also changes the account's cart and orders; only an `admin` token of an admin account does the console's work.\n\nMoney is in integer minor units (`amount_cents`). Lists are paged by cursor: pass a page's `next_cursor` as `cursor` for the next, with the same filters. Every refusal is an RFC 9457 problem document (`application/problem+json`) whose `errors` name the fields at fault; `429` and `503` say in `Retry-After` when to try again.",
+        license(name = "MIT")
+    ),
+    tags((name = "catalog", description = "Products and categories on sale; no token needed")),
+    components(schemas(crate::problem::Problem))
+)]
+struct ApiDoc;
+
+/// The API's routes and their document, from the same handler list.
+fn parts() -> (Router<AppState>, Document) {
+    let v1 = OpenApiRouter::new()
+        .routes(routes!(catalog::list_products))
+        .routes(routes!(catalog::get_product))
+        .routes(routes!(catalog::list_categories));
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest(PREFIX, v1)
+        .split_for_parts()
+}
+
+/// The OpenAPI document, built once: every operation also lists the refusals any call can
+/// get, and the bearer scheme.
+pub fn document() -> &'static Document {
+    static DOCUMENT: OnceLock<Document> = OnceLock::new();
+    DOCUMENT.get_or_init(|| {
+        let (_, mut document) = parts();
+        for item in document.paths.paths.values_mut() {
+            for operation in [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                schema::add_common_responses(operation);
+            }
+        }
+        let components = document.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("An API token (`cmk_…`) from /account/api-tokens"))
+                    .build(),
+            ),
+        );
+        document
+    })
+}
+
+/// The API's routes, `/api/v1/openapi.json` and the reference page, ready to serve.
+pub fn routes(state: AppState) -> Router {
+    let (api, _) = parts();
+    let api = api
+        .route(&format!("{PREFIX}/openapi.json"), get(docs::openapi_json))
+        .route(&format!("{PREFIX}/{{*rest}}"), any(problems::no_route))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ))
+        .layer(axum::middleware::from_fn(problems::render));
+    let https = crate::security_headers::Https(state.public_url.starts_with("https://"));
+    Router::new()
+        .merge(api)
+        .route("/api/docs", get(docs::reference))
+        .route("/api/docs.css", get(docs::stylesheet))
+        .layer(axum::middleware::from_fn_with_state(
+            https,
+            crate::security_headers::secure,
+        ))
+        .with_state(state)
+}

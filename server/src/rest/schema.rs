@@ -1,0 +1,82 @@
+//! OpenAPI schemas for values whose allowed set comes from the domain (so the document lists
+//! exactly what the code accepts), and the responses every operation can give.
+
+use domain::catalog::{Category, SortOrder};
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+use utoipa::{PartialSchema, ToSchema};
+
+fn string_enum(values: impl IntoIterator<Item = &'static str>) -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(values))
+        .into()
+}
+
+/// A category's slug.
+pub struct CategorySlug;
+
+impl PartialSchema for CategorySlug {
+    fn schema() -> RefOr<Schema> {
+        string_enum(Category::ALL.iter().map(|c| c.slug()))
+    }
+}
+
+impl ToSchema for CategorySlug {}
+
+/// A sort order of the product list.
+pub struct SortParam;
+
+impl PartialSchema for SortParam {
+    fn schema() -> RefOr<Schema> {
+        string_enum(SortOrder::ALL.iter().map(|s| s.param()))
+    }
+}
+
+impl ToSchema for SortParam {}
+
+/// The refusals any operation can answer, whatever it does: a bad or revoked token (401, on
+/// public routes too, as a token that is sent is checked), a malformed request (400), the
+/// rate limit (429) and our own or the store's failures (500, 503).
+const COMMON: [(&str, &str); 5] = [
+    (
+        "400",
+        "The request is malformed (its query string or body cannot be read)",
+    ),
+    (
+        "401",
+        "The bearer token is malformed, unknown, expired or revoked",
+    ),
+    (
+        "429",
+        "Too many requests; `Retry-After` says how many seconds to wait",
+    ),
+    ("500", "Something failed on our side"),
+    (
+        "503",
+        "The store did not answer; try again shortly (`Retry-After`)",
+    ),
+];
+
+/// Adds the [`COMMON`] refusals to `operation`, leaving any it already documents.
+pub fn add_common_responses(operation: &mut Operation) {
+    for (status, description) in COMMON {
+        if operation.responses.responses.contains_key(status) {
+            continue;
+        }
+        let response = ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/problem+json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ProblemDoc")))
+                    .build(),
+            )
+            .build();
+        operation
+            .responses
+            .responses
+            .insert(status.to_owned(), response.into());
+    }
+}

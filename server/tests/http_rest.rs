@@ -1,0 +1,247 @@
+//! The REST API over the real router and a fresh dynoxide store: the public catalog, tokens,
+//! problem documents and the OpenAPI document.
+
+mod support;
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use domain::identity::{ApiToken, Email, NewApiToken, Role};
+use serde_json::Value;
+use std::collections::HashSet;
+use support::{session_for, Page, TestApp};
+
+fn api(method: Method, path: &str, token: Option<&str>) -> Request<Body> {
+    let mut request = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::ACCEPT, "application/json");
+    if let Some(token) = token {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    request.body(Body::empty()).unwrap()
+}
+
+fn json(page: &Page) -> Value {
+    serde_json::from_str(&page.body).unwrap_or_else(|e| panic!("{e}: {}", page.body))
+}
+
+/// Asserts `page` is a problem document with `status`, and returns it.
+fn problem(page: &Page, status: StatusCode) -> Value {
+    assert_eq!(page.status, status, "{}", page.body);
+    assert_eq!(page.header("content-type"), "application/problem+json");
+    let doc = json(page);
+    assert_eq!(doc["status"], status.as_u16());
+    assert_eq!(doc["type"], "about:blank");
+    assert!(doc["detail"].as_str().is_some_and(|d| !d.is_empty()));
+    assert!(doc["request_id"].as_str().is_some(), "{doc}");
+    doc
+}
+
+/// A token for a fresh account with `role`.
+async fn token_for(app: &TestApp, role: Role, scope: &str) -> (ApiToken, String) {
+    session_for(app, role).await;
+    let email = Email::parse(&format!("{}@access.test", role.as_str())).unwrap();
+    let identity = &app.services.identity;
+    let owner = identity.customer_by_email(&email).await.unwrap();
+    let new = NewApiToken::parse("tests", scope, "7").unwrap();
+    let (summary, token) = identity.create_api_token(&owner, new).await.unwrap();
+    (token, summary.id)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_catalog_pages_by_cursor_to_the_end_without_a_token() {
+    let app = TestApp::spawn().await;
+    let mut seen = HashSet::new();
+    let mut path = "/api/v1/products?limit=7&sort=price-asc".to_owned();
+    let mut last_price = i64::MIN;
+    let total = loop {
+        let page = app.request(api(Method::GET, &path, None)).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert_eq!(page.header("content-type"), "application/json");
+        let body = json(&page);
+        let items = body["items"].as_array().unwrap();
+        assert!(items.len() <= 7);
+        for item in items {
+            let cents = item["price"]["amount_cents"].as_i64().unwrap();
+            assert!(cents >= last_price, "sorted by price");
+            last_price = cents;
+            assert!(
+                seen.insert(item["id"].as_str().unwrap().to_owned()),
+                "no repeats"
+            );
+            assert!(item["page_url"]
+                .as_str()
+                .unwrap()
+                .starts_with("https://shop.example/products/"));
+        }
+        match body["next_cursor"].as_str() {
+            Some(cursor) => {
+                path = format!("/api/v1/products?limit=7&sort=price-asc&cursor={cursor}")
+            }
+            None => break body["total"].as_u64().unwrap(),
+        }
+    };
+    assert_eq!(seen.len() as u64, total);
+    assert_eq!(
+        total as usize,
+        app.services.catalog.snapshot().products().len()
+    );
+
+    let one = app.any_product();
+    let page = app
+        .request(api(
+            Method::GET,
+            &format!("/api/v1/products/{}", one.slug.as_str()),
+            None,
+        ))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(json(&page)["name"], one.name);
+
+    let page = app
+        .request(api(Method::GET, "/api/v1/categories", None))
+        .await;
+    let counted: u64 = json(&page)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["product_count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(counted, total);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_parameters_unknown_things_and_wrong_methods_are_problem_documents() {
+    let app = TestApp::spawn().await;
+    let page = app
+        .request(api(
+            Method::GET,
+            "/api/v1/products?limit=0&category=gadgets&cursor=zz",
+            None,
+        ))
+        .await;
+    let doc = problem(&page, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> = doc["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["category", "limit", "cursor"]);
+
+    let page = app
+        .request(api(Method::GET, "/api/v1/products/no-such-thing", None))
+        .await;
+    problem(&page, StatusCode::NOT_FOUND);
+    let page = app
+        .request(api(Method::GET, "/api/v1/nothing/here", None))
+        .await;
+    problem(&page, StatusCode::NOT_FOUND);
+    let page = app
+        .request(api(Method::DELETE, "/api/v1/categories", None))
+        .await;
+    problem(&page, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(page.header("allow").contains("GET"), "{:?}", page.headers);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_that_is_sent_is_checked_even_on_public_routes() {
+    let app = TestApp::spawn().await;
+    let unknown = ApiToken::generate();
+    for token in ["not-a-token", unknown.expose()] {
+        let page = app
+            .request(api(Method::GET, "/api/v1/products", Some(token)))
+            .await;
+        problem(&page, StatusCode::UNAUTHORIZED);
+        assert!(page.header("www-authenticate").starts_with("Bearer"));
+    }
+    let mut basic = api(Method::GET, "/api/v1/products", None);
+    basic
+        .headers_mut()
+        .insert(header::AUTHORIZATION, "Basic dXNlcjpwYXNz".parse().unwrap());
+    problem(&app.request(basic).await, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_works_until_it_is_revoked_and_its_use_is_recorded() {
+    let app = TestApp::spawn().await;
+    let (token, id) = token_for(&app, Role::Customer, "read-write").await;
+    let page = app
+        .request(api(Method::GET, "/api/v1/products", Some(token.expose())))
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+
+    let email = Email::parse("customer@access.test").unwrap();
+    let identity = &app.services.identity;
+    let owner = identity.customer_by_email(&email).await.unwrap();
+    let listed = identity.api_tokens(&owner).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert!(listed[0].last_used_at.is_some(), "its use is recorded");
+    assert_eq!(listed[0].hint, token.hint());
+
+    identity.revoke_api_token(&owner, &id).await.unwrap();
+    let page = app
+        .request(api(Method::GET, "/api/v1/products", Some(token.expose())))
+        .await;
+    problem(&page, StatusCode::UNAUTHORIZED);
+    assert!(identity.api_tokens(&owner).await.unwrap().is_empty());
+    assert!(
+        identity.revoke_api_token(&owner, &id).await.is_err(),
+        "a revoked token cannot be revoked again"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_token_is_refused_writes_and_only_admins_make_admin_tokens() {
+    let app = TestApp::spawn().await;
+    let (read, _) = token_for(&app, Role::Customer, "read").await;
+    let page = app
+        .request(api(Method::POST, "/api/v1/products", Some(read.expose())))
+        .await;
+    problem(&page, StatusCode::FORBIDDEN);
+
+    session_for(&app, Role::Support).await;
+    let support = Email::parse("support@access.test").unwrap();
+    let identity = &app.services.identity;
+    let owner = identity.customer_by_email(&support).await.unwrap();
+    let admin_scope = NewApiToken::parse("console", "admin", "1").unwrap();
+    assert!(identity
+        .create_api_token(&owner, admin_scope.clone())
+        .await
+        .is_err());
+    let (admin_token, _) = token_for(&app, Role::Admin, "admin").await;
+    assert!(admin_token.expose().starts_with("cmk_"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openapi_document_is_3_1_and_documents_every_route_and_refusal() {
+    let app = TestApp::spawn().await;
+    let page = app.get("/api/v1/openapi.json").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let doc = json(&page);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    let paths = doc["paths"].as_object().unwrap();
+    for path in [
+        "/api/v1/products",
+        "/api/v1/products/{slug}",
+        "/api/v1/categories",
+    ] {
+        let operation = &paths[path]["get"];
+        for status in ["200", "401", "429", "500", "503"] {
+            assert!(
+                operation["responses"].get(status).is_some(),
+                "{path} documents {status}"
+            );
+        }
+    }
+    assert!(doc["components"]["schemas"]["ProblemDoc"].is_object());
+    assert!(doc["components"]["securitySchemes"]["token"].is_object());
+
+    let page = app.get("/api/docs").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.header("content-type").starts_with("text/html"));
+    assert!(page.body.contains("/api/v1/products/{slug}"));
+    let css = app.get("/api/docs.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert!(css.header("content-type").starts_with("text/css"));
+}
