@@ -39,11 +39,36 @@ pub enum Command {
         #[arg(long, default_value = "Administrator")]
         name: String,
     },
+    /// API tokens for automation (the REST API's `Authorization: Bearer`).
+    ApiToken {
+        #[command(subcommand)]
+        action: ApiTokenCommand,
+    },
     /// Write the demo catalog's generated images into a directory.
     DemoImages {
         /// Where to write them.
         #[arg(default_value = "public/images/demo")]
         dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApiTokenCommand {
+    /// Create a token for an existing account and print it (only its hash is kept, so it is
+    /// shown this once). Its owner sees and revokes it at /account/api-tokens.
+    Create {
+        /// The account's email address.
+        #[arg(long)]
+        email: String,
+        /// What the token is for, as its owner will see it listed.
+        #[arg(long)]
+        name: String,
+        /// `read`, `read-write`, or `admin` (an admin's account only).
+        #[arg(long, default_value = "read")]
+        scope: String,
+        /// Days until it expires, 1 to 365.
+        #[arg(long, default_value_t = domain::identity::NewApiToken::DEFAULT_DAYS)]
+        days: u16,
     },
 }
 

@@ -1,5 +1,5 @@
 use clap::Parser;
-use server::config::{Cli, Command, Config};
+use server::config::{ApiTokenCommand, Cli, Command, Config};
 use server::{startup, telemetry};
 use std::process::ExitCode;
 
@@ -20,6 +20,15 @@ async fn main() -> ExitCode {
         Command::SeedDemo => startup::seed_demo(&config).await,
         Command::DemoImages { dir } => startup::write_demo_images(&dir),
         Command::CreateAdmin { email, name } => startup::create_admin(&config, &email, &name).await,
+        Command::ApiToken {
+            action:
+                ApiTokenCommand::Create {
+                    email,
+                    name,
+                    scope,
+                    days,
+                },
+        } => startup::create_api_token(&config, &email, &name, &scope, days).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -194,6 +194,49 @@ pub async fn create_admin(config: &Config, email: &str, name: &str) -> Result<()
     Ok(())
 }
 
+/// `server api-token create`: prints a new token for `email`'s account on standard output (and
+/// nothing else there, so a script can capture it), what it is on standard error.
+pub async fn create_api_token(
+    config: &Config,
+    email: &str,
+    name: &str,
+    scope: &str,
+    days: u16,
+) -> Result<(), StartError> {
+    let fields = |errors: Vec<domain::FieldError>| {
+        let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        StartError::Invalid(text.join("; "))
+    };
+    let new =
+        domain::identity::NewApiToken::parse(name, scope, &days.to_string()).map_err(fields)?;
+    let email = domain::identity::Email::parse(email).map_err(|e| fields(vec![e]))?;
+    let OpenStore { store, embedded } = open_store(config).await?;
+    let services = Services::start(store).await?;
+    let created = match services.identity.customer_by_email(&email).await {
+        Ok(owner) => services.identity.create_api_token(&owner, new).await,
+        Err(e) => Err(e),
+    };
+    if let Some(e) = embedded {
+        e.stop().await;
+    }
+    let (summary, token) = created.map_err(|e| match e {
+        IdentityError::NotFound => {
+            StartError::Invalid(format!("there is no active account {}", email.as_str()))
+        }
+        IdentityError::Invalid(field) => fields(vec![field]),
+        other => StartError::Identity(other),
+    })?;
+    eprintln!(
+        "created the {} token \"{}\" for {}, expiring {} (revoke it at /account/api-tokens)",
+        summary.scope.as_str(),
+        summary.name.as_str(),
+        email.as_str(),
+        domain::time::Timestamp(summary.expires_at).date_utc(),
+    );
+    println!("{}", token.expose());
+    Ok(())
+}
+
 /// The password from a hidden prompt on a terminal, else the first line of standard input.
 fn read_password() -> Result<String, StartError> {
     use std::io::IsTerminal;
