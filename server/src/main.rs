@@ -13,7 +13,12 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    telemetry::init(config.log_format, &config.log);
+    // A command whose standard output is its answer logs to standard error.
+    let output = match cli.command {
+        Some(Command::ApiToken { .. }) => telemetry::Output::Stderr,
+        _ => telemetry::Output::Stdout,
+    };
+    telemetry::init(config.log_format, &config.log, output);
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => startup::serve(config).await,
         Command::InitTables => startup::init_tables(&config).await,
