@@ -10,6 +10,9 @@ WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version 
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 SERVER_BIN := $(TARGET_DIR)/release/server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# The Python test tools (Schemathesis), pinned in api-fuzz/requirements.txt.
+VENV := .venv
+PYTHON_TOOLS := $(VENV)/.installed
 
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # The variables cargo-leptos sets while compiling: tests built with the same values reuse its
@@ -20,12 +23,12 @@ export LEPTOS_SITE_PKG_DIR := pkg
 export LEPTOS_HASH_FILES := true
 export LEPTOS_HASH_FILE_NAME := hash.txt
 
-.PHONY: help run build test test-rust test-e2e lint bench setup tools rust-tools node-tools \
+.PHONY: help run build test test-rust test-e2e test-api lint bench setup tools rust-tools node-tools \
 	browser bench-tools demo-images watch clean
 
 help:
 	@echo "make run    - build (release) and serve CloudMart on http://127.0.0.1:3000"
-	@echo "make test   - run every test: unit, integration (dynoxide), browser end-to-end"
+	@echo "make test   - run every test: unit, integration (dynoxide), API fuzzing, browser end-to-end"
 	@echo "make lint   - rustfmt check and clippy (-D warnings) per package"
 	@echo "make bench  - load-test the release server with wrk and report sizes"
 	@echo "make watch  - cargo leptos watch (hot reload for development)"
@@ -72,13 +75,23 @@ demo-images:
 
 ## ---- tests ------------------------------------------------------------------------------
 
-test: build browser
+test: build browser $(PYTHON_TOOLS)
 	cargo fmt --all -- --check
 	$(MAKE) --no-print-directory test-rust
+	$(MAKE) --no-print-directory test-api
 	$(MAKE) --no-print-directory test-e2e
 
 test-rust:
 	cargo test --release --workspace --exclude frontend
+
+# Schemathesis against the release server's own OpenAPI document (api-fuzz/run.py).
+test-api: $(PYTHON_TOOLS)
+	$(VENV)/bin/python api-fuzz/run.py --server $(SERVER_BIN)
+
+$(PYTHON_TOOLS): api-fuzz/requirements.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r api-fuzz/requirements.txt
+	touch $@
 
 test-e2e:
 	cd end2end && SERVER_BIN=$(abspath $(SERVER_BIN)) npx playwright test
@@ -99,4 +112,4 @@ bench: build bench-tools
 
 clean:
 	cargo clean
-	rm -rf node_modules data
+	rm -rf node_modules data $(VENV)

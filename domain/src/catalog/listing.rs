@@ -17,6 +17,9 @@ use std::cmp::Ordering;
 pub const MAX_LIMIT: usize = 100;
 /// Products per page when the client does not say.
 pub const DEFAULT_LIMIT: usize = 20;
+/// The longest cursor: far above any this API gives out (a product name is at most a few
+/// hundred bytes), and short enough for any URL.
+pub const MAX_CURSOR_CHARS: usize = 2048;
 
 /// One request for a page of the listing.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,8 +49,9 @@ impl ListingRequest {
         if q.chars().count() > CatalogQuery::MAX_SEARCH_CHARS {
             errors.push(FieldError::new("q", "must be at most 100 characters"));
         }
-        let category = match params.category.map(str::trim) {
-            None | Some("") => None,
+        // A parameter that is sent must be valid: an empty `category=` is not "any category".
+        let category = match params.category {
+            None => None,
             Some(slug) => Category::parse(slug)
                 .map_err(|_| {
                     let slugs: Vec<&str> = Category::ALL.iter().map(|c| c.slug()).collect();
@@ -58,8 +62,8 @@ impl ListingRequest {
                 })
                 .ok(),
         };
-        let sort = match params.sort.map(str::trim) {
-            None | Some("") => SortOrder::default(),
+        let sort = match params.sort {
+            None => SortOrder::default(),
             Some(text) => SortOrder::from_param(text).unwrap_or_else(|| {
                 let sorts: Vec<&str> = SortOrder::ALL.iter().map(|s| s.param()).collect();
                 errors.push(FieldError::new(
@@ -73,8 +77,8 @@ impl ListingRequest {
         let mut query = CatalogQuery::from_params(|key| (key == "q").then_some(q));
         query.category = category;
         query.sort = sort;
-        let limit = match params.limit.map(str::trim) {
-            None | Some("") => DEFAULT_LIMIT,
+        let limit = match params.limit {
+            None => DEFAULT_LIMIT,
             Some(text) => text
                 .parse::<usize>()
                 .ok()
@@ -87,8 +91,8 @@ impl ListingRequest {
                     DEFAULT_LIMIT
                 }),
         };
-        let after = match params.cursor.map(str::trim) {
-            None | Some("") => None,
+        let after = match params.cursor {
+            None => None,
             Some(text) => match Cursor::decode(text) {
                 Ok(cursor) if cursor.query == fingerprint(&query) => Some(cursor),
                 Ok(_) => {
@@ -147,7 +151,7 @@ impl Cursor {
 
     pub fn decode(text: &str) -> Result<Self, FieldError> {
         let invalid = || FieldError::new("cursor", "is not a cursor this API gave out");
-        if text.len() > 4096 {
+        if text.len() > MAX_CURSOR_CHARS {
             return Err(invalid());
         }
         let json = hex::decode(text).map_err(|_| invalid())?;
@@ -192,13 +196,16 @@ impl SortFields for Cursor {
     }
 }
 
-/// What a cursor is tied to: the search, category and sort, in canonical form.
+/// What a cursor is tied to: the search, category and sort (their canonical form, hashed so
+/// a long search does not lengthen every cursor).
 fn fingerprint(query: &CatalogQuery) -> String {
-    CatalogQuery {
+    use sha2::{Digest, Sha256};
+    let canonical = CatalogQuery {
         page: 1,
         ..query.clone()
     }
-    .to_query_string()
+    .to_query_string();
+    hex::encode(&Sha256::digest(canonical.as_bytes())[..12])
 }
 
 /// The page `request` asks for, over the shop's active `products` (`docs[i]` indexing
@@ -339,13 +346,25 @@ mod tests {
             };
             assert_eq!(parse(params).unwrap_err(), ["limit"], "{limit}");
         }
-        for cursor in ["zz", "00", &"ab".repeat(3000)] {
+        for cursor in ["zz", "00", &"ab".repeat(MAX_CURSOR_CHARS)] {
             let params = ListingParams {
                 cursor: Some(cursor),
                 ..Default::default()
             };
             assert_eq!(parse(params).unwrap_err(), ["cursor"]);
         }
+        let empty = ListingParams {
+            category: Some(""),
+            sort: Some(""),
+            limit: Some(""),
+            cursor: Some(""),
+            ..Default::default()
+        };
+        assert_eq!(
+            parse(empty).unwrap_err(),
+            ["category", "sort", "limit", "cursor"],
+            "a parameter that is sent must be valid"
+        );
         let long = "a".repeat(101);
         let params = ListingParams {
             q: Some(&long),

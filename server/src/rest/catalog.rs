@@ -176,7 +176,7 @@ pub struct ProductsQuery {
     #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     pub limit: Option<String>,
     /// The `next_cursor` of the previous page, with the same `q`, `category` and `sort`.
-    #[param(max_length = 4096)]
+    #[param(pattern = "^[0-9a-f]+$", max_length = 2048)]
     pub cursor: Option<String>,
 }
 

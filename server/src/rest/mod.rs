@@ -34,7 +34,7 @@ pub const PREFIX: &str = "/api/v1";
         license(name = "MIT")
     ),
     tags((name = "catalog", description = "Products and categories on sale; no token needed")),
-    components(schemas(crate::problem::Problem))
+    components(schemas(crate::problem::Problem, schema::CategorySlug, schema::SortParam))
 )]
 struct ApiDoc;
 

@@ -37,13 +37,14 @@ impl PartialSchema for SortParam {
 impl ToSchema for SortParam {}
 
 /// The refusals any operation can answer, whatever it does: a bad or revoked token (401, on
-/// public routes too, as a token that is sent is checked), a malformed request (400), the
-/// rate limit (429) and our own or the store's failures (500, 503).
-const COMMON: [(&str, &str); 5] = [
+/// public routes too, as a token that is sent is checked), a malformed request (400), an
+/// overlong URL (414), the rate limit (429) and our own or the store's failures (500, 503).
+const COMMON: [(&str, &str); 6] = [
     (
         "400",
         "The request is malformed (its query string or body cannot be read)",
     ),
+    ("414", "The URL is longer than the server takes"),
     (
         "401",
         "The bearer token is malformed, unknown, expired or revoked",
