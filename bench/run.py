@@ -33,6 +33,9 @@ import time
 import urllib.parse
 import urllib.request
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+from serving import wait_ready  # noqa: E402
+
 TARGET_SHARE = 0.50  # of the ceiling's req/s, for a shopper's HTML pages
 TARGET_ANONYMOUS_SHARE = 0.80  # for a visitor's
 TARGET_P99_MS = 20.0
@@ -48,18 +51,6 @@ TARGET_LARGE_CATALOG_MB = 400.0
 # A fresh render of `/` (a URL the page cache does not keep) cost ~0.75 ms of server CPU when
 # issue 10 was filed; the target is a quarter of that.
 TARGET_FRESH_RENDER_CPU_MS = 0.75 / 4
-
-
-def wait_ready(url, seconds=60):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=1) as r:
-                if r.status == 200:
-                    return
-        except Exception:
-            time.sleep(0.2)
-    raise SystemExit(f"{url} did not become ready")
 
 
 REPORT = []
