@@ -32,7 +32,8 @@ def main():
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as data:
         env = dict(os.environ, CLOUDMART_ADDR=f"127.0.0.1:{port}", CLOUDMART_DATA_DIR=data,
-                   CLOUDMART_LOG="warn", CLOUDMART_RATE_LIMIT="0")
+                   CLOUDMART_LOG="warn", CLOUDMART_RATE_LIMIT="0",
+                   CLOUDMART_API_RATE_LIMIT="0")
         server = subprocess.Popen([args.server], env=env, stdout=subprocess.DEVNULL)
         try:
             wait_ready(base + "/health/ready")

@@ -77,6 +77,15 @@ pub struct RawLimits {
         global = true
     )]
     pub rate_limit: String,
+    /// REST API requests one token, and one client address, may send per minute, in bursts
+    /// of up to as many; 0 turns the limit off.
+    #[arg(
+        long,
+        env = "CLOUDMART_API_RATE_LIMIT",
+        default_value = "600",
+        global = true
+    )]
+    pub api_rate_limit: String,
 }
 
 /// The limits, parsed.
@@ -90,6 +99,8 @@ pub struct HttpLimits {
     pub drain_timeout: Duration,
     /// Writes per minute per client; 0 is no limit.
     pub writes_per_minute: u32,
+    /// REST API requests per minute per token and per client; 0 is no limit.
+    pub api_requests_per_minute: u32,
 }
 
 impl Default for HttpLimits {
@@ -102,6 +113,7 @@ impl Default for HttpLimits {
             request_timeout: Duration::from_secs(30),
             drain_timeout: Duration::from_secs(10),
             writes_per_minute: 120,
+            api_requests_per_minute: 600,
         }
     }
 }
@@ -152,6 +164,12 @@ impl HttpLimits {
                 &raw.rate_limit,
                 0..=1_000_000,
                 "writes per minute from 0 (no limit) to 1000000",
+            )?,
+            api_requests_per_minute: number(
+                "CLOUDMART_API_RATE_LIMIT",
+                &raw.api_rate_limit,
+                0..=1_000_000,
+                "requests per minute from 0 (no limit) to 1000000",
             )?,
         })
     }
@@ -301,6 +319,12 @@ mod tests {
         };
         let e = HttpLimits::parse(&bad).unwrap_err();
         assert!(e.to_string().starts_with("CLOUDMART_RATE_LIMIT"), "{e}");
+        let bad_api = RawLimits {
+            api_rate_limit: "-1".into(),
+            ..raw.clone()
+        };
+        let e = HttpLimits::parse(&bad_api).unwrap_err();
+        assert!(e.to_string().starts_with("CLOUDMART_API_RATE_LIMIT"), "{e}");
         let zero = RawLimits {
             request_timeout: "0".into(),
             ..raw

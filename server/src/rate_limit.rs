@@ -1,8 +1,9 @@
 //! One rate limiter for every write: sign-in, sign-up and every form or server function that
 //! changes something (any request but GET, HEAD and OPTIONS). Each client address has a
 //! bucket of `N` writes that refills at `N` per minute; an empty bucket answers 429 with
-//! `Retry-After`. (Per API token too, when the REST API brings tokens.) The sign-in throttle
-//! in the identity service still slows password guessing per account on top of this.
+//! `Retry-After`. The REST API has its own buckets, per token and per address
+//! (`rest::auth`). The sign-in throttle in the identity service still slows password
+//! guessing per account on top of this.
 
 use crate::problem;
 use crate::request_id::RequestId;
@@ -12,6 +13,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use domain::refusal::Refusal;
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -25,14 +27,14 @@ struct Bucket {
     at: Instant,
 }
 
-/// Token buckets by client.
+/// Token buckets by client (an address, or an API token's key).
 #[derive(Debug)]
-pub struct RateLimiter {
+pub struct RateLimiter<K = IpAddr> {
     per_minute: u32,
-    buckets: Mutex<HashMap<IpAddr, Bucket>>,
+    buckets: Mutex<HashMap<K, Bucket>>,
 }
 
-impl RateLimiter {
+impl<K: Hash + Eq> RateLimiter<K> {
     /// `per_minute` writes per client per minute, in bursts of as many; 0 is no limit.
     pub fn new(per_minute: u32) -> Self {
         Self {
@@ -42,7 +44,7 @@ impl RateLimiter {
     }
 
     /// Takes one write from `client`'s bucket at `now`: `Ok` or how long until one is back.
-    pub fn take(&self, client: IpAddr, now: Instant) -> Result<(), Duration> {
+    pub fn take(&self, client: K, now: Instant) -> Result<(), Duration> {
         if self.per_minute == 0 {
             return Ok(());
         }
@@ -73,6 +75,14 @@ impl RateLimiter {
     }
 }
 
+/// The address a request came from (`0.0.0.0` when the connection's is unknown, as in tests).
+pub fn client_address(request: &Request) -> IpAddr {
+    request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::from([0, 0, 0, 0]), |info| info.0.ip())
+}
+
 /// The limiter as middleware: writes past the limit get 429 and `Retry-After`.
 pub async fn limit_writes(
     State(limiter): State<Arc<RateLimiter>>,
@@ -85,10 +95,7 @@ pub async fn limit_writes(
     ) {
         return next.run(request).await;
     }
-    let client = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::from([0, 0, 0, 0]), |info| info.0.ip());
+    let client = client_address(&request);
     match limiter.take(client, Instant::now()) {
         Ok(()) => next.run(request).await,
         Err(wait) => {

@@ -217,7 +217,10 @@ pub fn build(services: Services, site: Site) -> Router {
     // request id and the request limits are outside it, so every answer has an id and no
     // request escapes the limits.
     Router::new()
-        .merge(crate::rest::routes(state.clone()))
+        .merge(crate::rest::routes(
+            state.clone(),
+            site.limits.api_requests_per_minute,
+        ))
         .fallback_service(pages)
         .layer(axum::middleware::from_fn_with_state(
             state,

@@ -7,6 +7,7 @@ use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use domain::identity::{ApiToken, Email, NewApiToken, Role};
 use serde_json::Value;
+use server::limits::HttpLimits;
 use std::collections::HashSet;
 use support::{session_for, Page, TestApp};
 
@@ -211,6 +212,35 @@ async fn a_read_token_is_refused_writes_and_only_admins_make_admin_tokens() {
         .is_err());
     let (admin_token, _) = token_for(&app, Role::Admin, "admin").await;
     assert!(admin_token.expose().starts_with("cmk_"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn past_the_api_limit_a_client_is_told_when_to_come_back() {
+    let app = TestApp::with_limits(HttpLimits {
+        api_requests_per_minute: 3,
+        ..HttpLimits::default()
+    })
+    .await;
+    for _ in 0..3 {
+        let page = app
+            .request(api(Method::GET, "/api/v1/categories", None))
+            .await;
+        assert_eq!(page.status, StatusCode::OK);
+    }
+    let page = app
+        .request(api(Method::GET, "/api/v1/categories", None))
+        .await;
+    problem(&page, StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = page
+        .header("retry-after")
+        .parse()
+        .expect("Retry-After in seconds");
+    assert!((1..=20).contains(&wait), "{wait}");
+    assert_eq!(
+        app.get("/").await.status,
+        StatusCode::OK,
+        "the storefront is not counted"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -6,12 +6,17 @@
 //! before any handler runs, as is a `read` token on anything but a read.
 
 use super::problems::ApiError;
+use crate::rate_limit::{client_address, RateLimiter};
 use crate::router::AppState;
 use axum::extract::{Request, State};
 use axum::http::{header, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use domain::caller::{Credentials, LazyCaller};
+use domain::refusal::Refusal;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// What a client without a usable token is told.
 pub const BAD_TOKEN: &str =
@@ -25,12 +30,45 @@ fn is_read(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-/// Attaches the caller to every API request, refusing bad tokens and writes by `read` tokens.
+/// How many API requests one token, and one client address, may send per minute (in bursts
+/// of as many): a busy integration cannot starve the shop, nor can one address with many
+/// tokens or none.
+pub struct ApiLimits {
+    per_token: RateLimiter<String>,
+    per_address: RateLimiter<IpAddr>,
+}
+
+impl ApiLimits {
+    /// `per_minute` requests per token and per address; 0 is no limit.
+    pub fn new(per_minute: u32) -> Self {
+        Self {
+            per_token: RateLimiter::new(per_minute),
+            per_address: RateLimiter::new(per_minute),
+        }
+    }
+}
+
+fn too_many(whose: &str, wait: Duration) -> Response {
+    let secs = wait.as_secs().max(1);
+    tracing::warn!(whose, retry_after_secs = secs, "API rate limit reached");
+    let message =
+        format!("Too many API requests from {whose}. Please wait {secs} seconds and try again.");
+    ApiError::new(Refusal::new(429, message))
+        .retry_after(secs)
+        .into_response()
+}
+
+/// Attaches the caller to every API request, refusing requests past the limits, bad tokens
+/// and writes by `read` tokens.
 pub async fn authenticate(
-    State(state): State<AppState>,
+    State((state, limits)): State<(AppState, Arc<ApiLimits>)>,
     mut request: Request,
     next: Next,
 ) -> Response {
+    let now = Instant::now();
+    if let Err(wait) = limits.per_address.take(client_address(&request), now) {
+        return too_many("your address", wait);
+    }
     let header = match request.headers().get(header::AUTHORIZATION) {
         None => None,
         Some(value) => match value.to_str() {
@@ -42,6 +80,11 @@ pub async fn authenticate(
     let presented = header.is_some();
     if presented && credentials.api_token.is_none() {
         return ApiError::unauthorized(MALFORMED).into_response();
+    }
+    if let Some(token) = &credentials.api_token {
+        if let Err(wait) = limits.per_token.take(token.storage_key(), now) {
+            return too_many("this token", wait);
+        }
     }
     let caller = LazyCaller::new(state.services.identity.clone(), credentials);
     if presented {

@@ -83,14 +83,16 @@ pub fn document() -> &'static Document {
     })
 }
 
-/// The API's routes, `/api/v1/openapi.json` and the reference page, ready to serve.
-pub fn routes(state: AppState) -> Router {
+/// The API's routes, `/api/v1/openapi.json` and the reference page, ready to serve, with
+/// `per_minute` requests allowed per token and per address.
+pub fn routes(state: AppState, per_minute: u32) -> Router {
     let (api, _) = parts();
+    let limits = std::sync::Arc::new(auth::ApiLimits::new(per_minute));
     let api = api
         .route(&format!("{PREFIX}/openapi.json"), get(docs::openapi_json))
         .route(&format!("{PREFIX}/{{*rest}}"), any(problems::no_route))
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            (state.clone(), limits),
             auth::authenticate,
         ))
         .layer(axum::middleware::from_fn(problems::render));
