@@ -8,11 +8,24 @@ use domain::store::StoreEndpoint;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+/// What `server --help` says after the options: where things are once it serves.
+const ROUTES: &str = "\
+What it serves:
+  /                       the storefront (products, cart, checkout, /account/...)
+  /admin                  the console (catalog, stock, orders, users, audit)
+  /api/v1                 the REST API (Authorization: Bearer <token>)
+  /api/v1/openapi.json    its OpenAPI 3.1 document
+  /api/docs               its reference page
+  /metrics                Prometheus metrics
+  /health/live, /health/ready
+                          liveness and readiness";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "server",
     version,
-    about = "CloudMart: the storefront server and its tools"
+    about = "CloudMart: the storefront server and its tools",
+    after_help = ROUTES
 )]
 pub struct Cli {
     #[command(flatten)]
