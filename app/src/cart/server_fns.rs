@@ -54,7 +54,11 @@ pub async fn update_cart_line(product_id: String, quantity: String) -> Result<()
     let services = crate::services()?;
     let (id, quantity) = parse_line(&product_id, &quantity)?;
     if let Some(owner) = crate::identity::web::cart_owner(false).await? {
-        services.carts.set_quantity(&owner, &id, quantity).await?;
+        match services.carts.set_quantity(&owner, &id, quantity).await {
+            // Removed meanwhile (another tab): the cart page shows it gone.
+            Ok(()) | Err(domain::cart::CartError::NotInCart) => {}
+            Err(e) => return Err(e.into()),
+        }
     }
     leptos_axum::redirect("/cart");
     Ok(())

@@ -134,7 +134,7 @@ pub async fn cancel_my_order(id: String) -> Result<(), FormError> {
     let order_id = OrderId::parse(&id)?;
     services
         .orders
-        .cancel_for_customer(&customer, &order_id, "Cancelled by the customer")
+        .cancel_for_customer(&customer, &order_id, domain::orders::CUSTOMER_CANCEL_REASON)
         .await?;
     leptos_axum::redirect(&format!("/account/orders/{}", order_id.as_str()));
     Ok(())

@@ -65,6 +65,8 @@ pub enum CartError {
     Full,
     #[error("the cart kept changing; try again")]
     Contended,
+    #[error("that product is not in the cart")]
+    NotInCart,
     #[error("cart storage failed")]
     Store(#[from] StoreError),
 }
@@ -75,6 +77,7 @@ impl crate::refusal::Explain for CartError {
         match self {
             CartError::Invalid(field) => Refusal::invalid(vec![field.clone()]),
             CartError::Contended => Refusal::conflict("Your cart kept changing. Please try again."),
+            CartError::NotInCart => Refusal::not_found("That product is not in your cart."),
             CartError::Store(e) => e.refusal(),
             refused => Refusal::new(422, refused.to_string()),
         }
@@ -310,7 +313,8 @@ impl CartService {
         .await
     }
 
-    /// Sets a line's quantity, capped by stock.
+    /// Sets a line's quantity, capped by stock. A line that is not in the cart is
+    /// [`CartError::NotInCart`] (removed meanwhile, say, in another tab).
     #[tracing::instrument(name = "cart.set_quantity", skip_all)]
     pub async fn set_quantity(
         &self,
@@ -323,9 +327,11 @@ impl CartService {
             .active_product(product)
             .map_or(quantity.get(), |p| Self::limit(p.stock).max(1));
         self.update(owner, |cart| {
-            if let Some(line) = cart.lines.get_mut(product.as_str()) {
-                line.quantity = quantity.get().min(limit);
-            }
+            let line = cart
+                .lines
+                .get_mut(product.as_str())
+                .ok_or(CartError::NotInCart)?;
+            line.quantity = quantity.get().min(limit);
             Ok(())
         })
         .await

@@ -77,20 +77,11 @@ impl ListingRequest {
         let mut query = CatalogQuery::from_params(|key| (key == "q").then_some(q));
         query.category = category;
         query.sort = sort;
-        let limit = match params.limit {
-            None => DEFAULT_LIMIT,
-            Some(text) => text
-                .parse::<usize>()
-                .ok()
-                .filter(|l| (1..=MAX_LIMIT).contains(l))
-                .unwrap_or_else(|| {
-                    errors.push(FieldError::new(
-                        "limit",
-                        "must be a whole number from 1 to 100",
-                    ));
-                    DEFAULT_LIMIT
-                }),
-        };
+        let limit = crate::field_error::parse_limit(params.limit, DEFAULT_LIMIT, MAX_LIMIT)
+            .unwrap_or_else(|e| {
+                errors.push(e);
+                DEFAULT_LIMIT
+            });
         let after = match params.cursor {
             None => None,
             Some(text) => match Cursor::decode(text) {

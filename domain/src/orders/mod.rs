@@ -25,6 +25,9 @@ pub use service::{Checkout, OrderService};
 #[cfg(feature = "ssr")]
 pub use table::OrderCursor;
 
+/// The reason recorded when customers cancel their own order, wherever they do it.
+pub const CUSTOMER_CANCEL_REASON: &str = "Cancelled by the customer";
+
 use crate::catalog::{ProductId, Slug};
 use crate::identity::{Email, UserId};
 use crate::time::Timestamp;

@@ -29,13 +29,16 @@ pub struct OrderCursor {
 }
 
 impl OrderCursor {
-    /// The cursor as URL-safe text.
+    /// The cursor as URL-safe text (the key's `#` written as `~`, which needs no escaping).
     pub fn encode(&self) -> String {
-        format!("{}.{}", self.created_sk, self.pk.trim_start_matches("O#"))
+        let created = self.created_sk.replace('#', "~");
+        format!("{created}.{}", self.pk.trim_start_matches("O#"))
     }
 
+    /// Reads [`encode`](Self::encode)'s text (and the `#` form older links carry).
     pub fn parse(text: &str) -> Option<Self> {
         let (created_sk, id) = text.split_once('.')?;
+        let created_sk = created_sk.replace('~', "#");
         let id = OrderId::parse(id).ok()?;
         (created_sk.len() <= 64
             && created_sk
@@ -43,7 +46,7 @@ impl OrderCursor {
                 .all(|b| b.is_ascii_digit() || b == b'#' || b.is_ascii_hexdigit() || b == b'-'))
         .then(|| Self {
             pk: order_pk(&id),
-            created_sk: created_sk.to_owned(),
+            created_sk,
         })
     }
 }
@@ -236,4 +239,28 @@ pub async fn recent(store: &Store, limit: i32) -> Result<Vec<Order>, StoreError>
     orders.sort_by_key(|o| std::cmp::Reverse(o.created_at));
     orders.truncate(limit.max(0) as usize);
     Ok(orders)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cursor_is_url_safe_and_reads_back_as_itself() {
+        let id = OrderId::generate();
+        let cursor = OrderCursor {
+            pk: order_pk(&id),
+            created_sk: format!("{:015}#{}", 1_700_000_000_000_i64, id.as_str()),
+        };
+        let text = cursor.encode();
+        assert!(
+            text.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b)),
+            "{text}"
+        );
+        assert_eq!(OrderCursor::parse(&text), Some(cursor.clone()));
+        let old_form = text.replace('~', "#");
+        assert_eq!(OrderCursor::parse(&old_form), Some(cursor));
+        assert_eq!(OrderCursor::parse("nope"), None);
+    }
 }

@@ -8,11 +8,13 @@
 use super::problems::ApiError;
 use crate::rate_limit::{client_address, RateLimiter};
 use crate::router::AppState;
-use axum::extract::{Request, State};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
 use axum::http::{header, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use domain::caller::{Credentials, LazyCaller};
+use domain::caller::{Caller, Credentials, LazyCaller};
+use domain::identity::{Admin, Customer};
 use domain::refusal::Refusal;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -101,4 +103,57 @@ pub async fn authenticate(
     }
     request.extensions_mut().insert(caller);
     next.run(request).await
+}
+
+/// The request's caller, as [`authenticate`] attached it.
+async fn caller(parts: &Parts) -> Result<Arc<Caller>, ApiError> {
+    let lazy = parts
+        .extensions
+        .get::<LazyCaller>()
+        .ok_or_else(|| ApiError::new(Refusal::internal()))?;
+    lazy.get()
+        .await
+        .map_err(|e| ApiError::from_service(&e).retry_after(1))
+}
+
+const NO_TOKEN: &str =
+    "This route needs an API token: send `Authorization: Bearer <token>`, with a token from /account/api-tokens.";
+const NOT_ADMIN: &str =
+    "This route is for admins, with a token made with the `admin` scope by an admin account.";
+
+/// A handler's signed-in caller, acting for itself (its own cart and orders): 401 without a
+/// token.
+pub struct ApiCustomer(pub Customer);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiCustomer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let caller = caller(parts).await?;
+        caller
+            .principal
+            .customer()
+            .map(ApiCustomer)
+            .ok_or_else(|| ApiError::unauthorized(NO_TOKEN))
+    }
+}
+
+/// A handler's admin caller: 401 without a token, 403 for anyone but an admin whose token
+/// has the `admin` scope.
+pub struct ApiAdmin(pub Admin);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiAdmin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let caller = caller(parts).await?;
+        if caller.principal.account().is_none() {
+            return Err(ApiError::unauthorized(NO_TOKEN));
+        }
+        caller
+            .principal
+            .admin()
+            .map(ApiAdmin)
+            .ok_or_else(|| ApiError::forbidden(NOT_ADMIN))
+    }
 }

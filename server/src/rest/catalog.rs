@@ -1,6 +1,7 @@
 //! The public catalog: products (search, category, sort, cursor pages), one product, the
 //! categories. Read from the replica's in-memory snapshot, like the storefront's pages.
 
+use super::money::Price;
 use super::problems::ApiError;
 use super::schema::{CategorySlug, SortParam};
 use crate::router::AppState;
@@ -10,30 +11,6 @@ use domain::catalog::listing::{Listing, ListingParams, ListingRequest};
 use domain::catalog::{Category, Product, StockState};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-
-/// An amount of money.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Price {
-    /// In the currency's minor unit (cents): money is never a float.
-    #[schema(example = 1999)]
-    pub amount_cents: i64,
-    /// ISO 4217 code.
-    #[schema(example = "USD")]
-    pub currency: &'static str,
-    /// For people: `$19.99`.
-    #[schema(example = "$19.99")]
-    pub formatted: String,
-}
-
-impl From<domain::Money> for Price {
-    fn from(money: domain::Money) -> Self {
-        Self {
-            amount_cents: money.cents(),
-            currency: money.currency().code(),
-            formatted: money.format(),
-        }
-    }
-}
 
 /// Whether a product can be bought, as the storefront shows it.
 #[derive(Debug, Clone, Copy, Serialize, ToSchema)]

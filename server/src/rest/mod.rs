@@ -7,8 +7,12 @@
 //! document ([`docs`]).
 
 mod auth;
+mod body;
+mod cart;
 mod catalog;
 mod docs;
+mod money;
+mod orders;
 mod problems;
 mod schema;
 
@@ -33,7 +37,11 @@ pub const PREFIX: &str = "/api/v1";
         description = "The shop's catalog, carts, checkout and orders for scripts, ERPs, marketplaces and apps.\n\nAuthenticate with `Authorization: Bearer <token>`, using a token made at `/account/api-tokens` (or with `server api-token create`). The catalog needs no token. A `read` token only reads; a `read-write` token also changes the account's cart and orders; only an `admin` token of an admin account does the console's work.\n\nMoney is in integer minor units (`amount_cents`). Lists are paged by cursor: pass a page's `next_cursor` as `cursor` for the next, with the same filters. Every refusal is an RFC 9457 problem document (`application/problem+json`) whose `errors` name the fields at fault; `429` and `503` say in `Retry-After` when to try again.",
         license(name = "MIT")
     ),
-    tags((name = "catalog", description = "Products and categories on sale; no token needed")),
+    tags(
+        (name = "catalog", description = "Products and categories on sale; no token needed"),
+        (name = "cart", description = "The token's account's own cart"),
+        (name = "orders", description = "Checkout and the token's account's own orders"),
+    ),
     components(schemas(crate::problem::Problem, schema::CategorySlug, schema::SortParam))
 )]
 struct ApiDoc;
@@ -43,7 +51,14 @@ fn parts() -> (Router<AppState>, Document) {
     let v1 = OpenApiRouter::new()
         .routes(routes!(catalog::list_products))
         .routes(routes!(catalog::get_product))
-        .routes(routes!(catalog::list_categories));
+        .routes(routes!(catalog::list_categories))
+        .routes(routes!(cart::get_cart))
+        .routes(routes!(cart::add_line))
+        .routes(routes!(cart::set_line, cart::remove_line))
+        .routes(routes!(orders::checkout))
+        .routes(routes!(orders::list_orders))
+        .routes(routes!(orders::get_order))
+        .routes(routes!(orders::cancel_order));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest(PREFIX, v1)
         .split_for_parts()
@@ -91,6 +106,7 @@ pub fn routes(state: AppState, per_minute: u32) -> Router {
     let api = api
         .route(&format!("{PREFIX}/openapi.json"), get(docs::openapi_json))
         .route(&format!("{PREFIX}/{{*rest}}"), any(problems::no_route))
+        .layer(axum::extract::DefaultBodyLimit::max(body::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(
             (state.clone(), limits),
             auth::authenticate,

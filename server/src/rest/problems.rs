@@ -54,9 +54,21 @@ impl ApiError {
         Self::new(Refusal::invalid(fields))
     }
 
+    /// What the caller is told.
+    pub fn refusal(&self) -> &Refusal {
+        &self.refusal
+    }
+
     /// Any service error, through the one mapping (which logs internal causes once).
     pub fn from_service(error: &dyn Explain) -> Self {
         Self::new(explain(error))
+    }
+}
+
+/// `?` on a service call maps its error the one way.
+impl<E: Explain> From<E> for ApiError {
+    fn from(error: E) -> Self {
+        Self::from_service(&error)
     }
 }
 

@@ -1,53 +1,11 @@
-//! The REST API over the real router and a fresh dynoxide store: the public catalog, tokens,
-//! problem documents and the OpenAPI document.
+//! The public catalog, tokens, problem documents and the OpenAPI document.
 
-mod support;
-
-use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
+use super::{api, json, problem, token_for};
+use crate::support::{session_for, TestApp};
+use axum::http::{header, Method, StatusCode};
 use domain::identity::{ApiToken, Email, NewApiToken, Role};
-use serde_json::Value;
 use server::limits::HttpLimits;
 use std::collections::HashSet;
-use support::{session_for, Page, TestApp};
-
-fn api(method: Method, path: &str, token: Option<&str>) -> Request<Body> {
-    let mut request = Request::builder()
-        .method(method)
-        .uri(path)
-        .header(header::ACCEPT, "application/json");
-    if let Some(token) = token {
-        request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
-    }
-    request.body(Body::empty()).unwrap()
-}
-
-fn json(page: &Page) -> Value {
-    serde_json::from_str(&page.body).unwrap_or_else(|e| panic!("{e}: {}", page.body))
-}
-
-/// Asserts `page` is a problem document with `status`, and returns it.
-fn problem(page: &Page, status: StatusCode) -> Value {
-    assert_eq!(page.status, status, "{}", page.body);
-    assert_eq!(page.header("content-type"), "application/problem+json");
-    let doc = json(page);
-    assert_eq!(doc["status"], status.as_u16());
-    assert_eq!(doc["type"], "about:blank");
-    assert!(doc["detail"].as_str().is_some_and(|d| !d.is_empty()));
-    assert!(doc["request_id"].as_str().is_some(), "{doc}");
-    doc
-}
-
-/// A token for a fresh account with `role`.
-async fn token_for(app: &TestApp, role: Role, scope: &str) -> (ApiToken, String) {
-    session_for(app, role).await;
-    let email = Email::parse(&format!("{}@access.test", role.as_str())).unwrap();
-    let identity = &app.services.identity;
-    let owner = identity.customer_by_email(&email).await.unwrap();
-    let new = NewApiToken::parse("tests", scope, "7").unwrap();
-    let (summary, token) = identity.create_api_token(&owner, new).await.unwrap();
-    (token, summary.id)
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_catalog_pages_by_cursor_to_the_end_without_a_token() {
