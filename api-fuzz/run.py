@@ -1,7 +1,9 @@
-"""Property-based fuzzing of the REST API (`make test`): starts the release server on a free
-port with a fresh embedded store, runs Schemathesis against the server's own OpenAPI document
-with every check and a bounded number of examples, stops the server, and exits with
-Schemathesis's status (non-zero on any 5xx or response that breaks the schema)."""
+"""Property-based fuzzing of the REST API (`make test`): makes an admin account and an
+`admin` API token on a fresh embedded store (so the customer and admin routes are reached,
+not only refused), starts the release server on a free port, runs Schemathesis against the
+server's own OpenAPI document with every check and a bounded number of examples, stops the
+server, and exits with Schemathesis's status (non-zero on any 5xx or response that breaks
+the schema)."""
 
 import argparse
 import os
@@ -21,6 +23,20 @@ def free_port():
         return s.getsockname()[1]
 
 
+FUZZ_ADMIN = "fuzz-admin@api-fuzz.test"
+
+
+def admin_token(server, env):
+    """An `admin` token of a fresh admin account, made with the server's own sub-commands."""
+    subprocess.run([server, "create-admin", "--email", FUZZ_ADMIN, "--name", "API Fuzz"],
+                   env=env, input="api fuzz password\n", text=True, check=True,
+                   stdout=subprocess.DEVNULL, timeout=120)
+    made = subprocess.run([server, "api-token", "create", "--email", FUZZ_ADMIN,
+                           "--name", "api fuzz", "--scope", "admin", "--days", "1"],
+                          env=env, text=True, check=True, capture_output=True, timeout=120)
+    return made.stdout.strip()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--server", required=True, help="the release server binary")
@@ -34,12 +50,14 @@ def main():
         env = dict(os.environ, CLOUDMART_ADDR=f"127.0.0.1:{port}", CLOUDMART_DATA_DIR=data,
                    CLOUDMART_LOG="warn", CLOUDMART_RATE_LIMIT="0",
                    CLOUDMART_API_RATE_LIMIT="0")
+        token = admin_token(args.server, env)
         server = subprocess.Popen([args.server], env=env, stdout=subprocess.DEVNULL)
         try:
             wait_ready(base + "/health/ready")
             command = [schemathesis, "--config-file", os.path.join(HERE, "schemathesis.toml"),
                        "run", base + "/api/v1/openapi.json", "--checks", "all",
-                       "--max-examples", str(args.examples), "--workers", "2"]
+                       "--max-examples", str(args.examples), "--workers", "2",
+                       "--header", f"Authorization: Bearer {token}"]
             if args.seed is not None:
                 command += ["--seed", str(args.seed)]
             print("api-fuzz:", " ".join(command), flush=True)

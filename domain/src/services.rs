@@ -67,6 +67,12 @@ impl Services {
                 .map_err(|e| problems.push(e))
                 .ok();
         }
+        if let (Some(from), Some(until)) = (filter.from, filter.until) {
+            if until.millis() <= from.millis() {
+                problems.push(crate::FieldError::new("to", "must not be before from"));
+                filter.until = None;
+            }
+        }
         let mut matches_nothing = false;
         let email = trimmed(&text.email);
         if !email.is_empty() {

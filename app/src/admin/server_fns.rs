@@ -146,21 +146,11 @@ pub async fn admin_move_order(
     reason: Option<String>,
 ) -> Result<(), FormError> {
     use domain::orders::{OrderId, OrderStatus};
-    use domain::FieldError;
     let services = crate::services()?;
     let admin = crate::caller::require_admin("/admin/orders").await?;
     let id = OrderId::parse(&id)?;
     let to = OrderStatus::parse(&to)?;
-    let reason = reason.unwrap_or_default();
-    let reason = reason.trim();
-    if reason.chars().count() > 200 || reason.chars().any(char::is_control) {
-        return Err(FieldError::new("reason", "must be at most 200 characters of text").into());
-    }
-    let reason = if reason.is_empty() {
-        format!("Marked {} by staff", to.label().to_lowercase())
-    } else {
-        reason.to_owned()
-    };
+    let reason = domain::orders::staff_move_reason(reason.as_deref().unwrap_or_default(), to)?;
     services
         .orders
         .advance(&id, to, admin.staff(), &reason)

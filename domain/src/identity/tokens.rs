@@ -169,6 +169,9 @@ impl IdentityService {
         let stored = token_from(&table, &item)?;
         let now = Timestamp::now();
         if stored.summary.expired_at(now.millis()) {
+            // Expired stays expired: later requests with it need no read.
+            self.sessions
+                .put(key, None, Principal::ANONYMOUS, Timestamp(i64::MAX), lookup);
             return Ok(Principal::ANONYMOUS);
         }
         let principal = self

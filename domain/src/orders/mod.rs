@@ -28,6 +28,23 @@ pub use table::OrderCursor;
 /// The reason recorded when customers cancel their own order, wherever they do it.
 pub const CUSTOMER_CANCEL_REASON: &str = "Cancelled by the customer";
 
+/// The reason staff give for moving an order to `to`: at most 200 characters of one line;
+/// none given says who moved it where.
+pub fn staff_move_reason(text: &str, to: OrderStatus) -> Result<String, FieldError> {
+    let text = text.trim();
+    if text.chars().count() > 200 || text.chars().any(char::is_control) {
+        return Err(FieldError::new(
+            "reason",
+            "must be at most 200 characters of text",
+        ));
+    }
+    Ok(if text.is_empty() {
+        format!("Marked {} by staff", to.label().to_lowercase())
+    } else {
+        text.to_owned()
+    })
+}
+
 use crate::catalog::{ProductId, Slug};
 use crate::identity::{Email, UserId};
 use crate::time::Timestamp;

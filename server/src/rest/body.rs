@@ -80,7 +80,9 @@ fn field_error(path: &str, message: &str) -> FieldError {
         .filter(|_| message.starts_with("unknown field") || message.starts_with("missing field"));
     let field = match (path, quoted) {
         (".", Some(name)) => name.to_owned(),
+        // The body as a whole, or an array where an object belongs.
         (".", None) => "body".to_owned(),
+        (path, _) if path.starts_with('[') => "body".to_owned(),
         (path, Some(name)) if message.starts_with("missing field") => format!("{path}.{name}"),
         (path, _) => path.to_owned(),
     };

@@ -6,6 +6,9 @@
 //! problem documents ([`problems`]); the reference page at `/api/docs` is rendered from the
 //! document ([`docs`]).
 
+mod admin_catalog;
+mod admin_orders;
+mod admin_users;
 mod auth;
 mod body;
 mod cart;
@@ -41,6 +44,7 @@ pub const PREFIX: &str = "/api/v1";
         (name = "catalog", description = "Products and categories on sale; no token needed"),
         (name = "cart", description = "The token's account's own cart"),
         (name = "orders", description = "Checkout and the token's account's own orders"),
+        (name = "admin", description = "The console's work, for a token made with the `admin` scope by an admin account; every change is audited"),
     ),
     components(schemas(crate::problem::Problem, schema::CategorySlug, schema::SortParam))
 )]
@@ -58,7 +62,16 @@ fn parts() -> (Router<AppState>, Document) {
         .routes(routes!(orders::checkout))
         .routes(routes!(orders::list_orders))
         .routes(routes!(orders::get_order))
-        .routes(routes!(orders::cancel_order));
+        .routes(routes!(orders::cancel_order))
+        .routes(routes!(admin_catalog::list, admin_catalog::create))
+        .routes(routes!(admin_catalog::get, admin_catalog::update))
+        .routes(routes!(admin_catalog::set_status))
+        .routes(routes!(admin_catalog::adjust_stock))
+        .routes(routes!(admin_orders::list))
+        .routes(routes!(admin_orders::get))
+        .routes(routes!(admin_orders::move_status))
+        .routes(routes!(admin_users::list))
+        .routes(routes!(admin_users::get, admin_users::update));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest(PREFIX, v1)
         .split_for_parts()
@@ -71,8 +84,10 @@ pub fn document() -> &'static Document {
     DOCUMENT.get_or_init(|| {
         let (_, mut document) = parts();
         for item in document.paths.paths.values_mut() {
-            for operation in [
-                &mut item.get,
+            if let Some(read) = &mut item.get {
+                schema::add_common_responses(read, false);
+            }
+            for change in [
                 &mut item.post,
                 &mut item.put,
                 &mut item.patch,
@@ -81,7 +96,7 @@ pub fn document() -> &'static Document {
             .into_iter()
             .flatten()
             {
-                schema::add_common_responses(operation);
+                schema::add_common_responses(change, true);
             }
         }
         let components = document.components.get_or_insert_with(Default::default);

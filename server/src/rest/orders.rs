@@ -70,18 +70,19 @@ pub struct ApiOrderLine {
 #[serde(deny_unknown_fields)]
 pub struct Address {
     /// Who receives it.
-    #[schema(min_length = 1, max_length = 80)]
+    #[schema(min_length = 1, max_length = 80, pattern = "\\S")]
     pub name: String,
-    #[schema(min_length = 1, max_length = 120)]
+    #[schema(min_length = 1, max_length = 120, pattern = "\\S")]
     pub line1: String,
     #[serde(default)]
     #[schema(max_length = 120)]
     pub line2: String,
-    #[schema(min_length = 1, max_length = 80)]
+    #[schema(min_length = 1, max_length = 80, pattern = "\\S")]
     pub city: String,
-    #[schema(min_length = 1, max_length = 16)]
+    #[schema(min_length = 1, max_length = 16, pattern = "\\S")]
     pub postal_code: String,
-    #[schema(min_length = 1)]
+    /// Its name or ISO 3166 code.
+    #[schema(min_length = 2, max_length = 56, pattern = "\\S\\s*\\S")]
     pub country: String,
 }
 

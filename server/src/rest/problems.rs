@@ -105,6 +105,16 @@ fn is_problem(response: &Response) -> bool {
         .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"))
 }
 
+/// The query parameters among `params` that were sent empty (`?to=`): a parameter is
+/// either left out or has a value.
+pub fn sent_empty(params: &[(&str, Option<&str>)]) -> Vec<domain::FieldError> {
+    params
+        .iter()
+        .filter(|(_, value)| *value == Some(""))
+        .map(|(name, _)| domain::FieldError::new(*name, "must not be empty; leave it out instead"))
+        .collect()
+}
+
 /// The REST router's outermost layer: renders refusals as problem documents.
 pub async fn render(request: Request, next: Next) -> Response {
     let id = request.extensions().get::<RequestId>().cloned();

@@ -1,7 +1,8 @@
 //! OpenAPI schemas for values whose allowed set comes from the domain (so the document lists
 //! exactly what the code accepts), and the responses every operation can give.
 
-use domain::catalog::{Category, SortOrder};
+use domain::catalog::{Category, ProductStatus, SortOrder};
+use domain::identity::Role;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
@@ -36,6 +37,35 @@ impl PartialSchema for SortParam {
 
 impl ToSchema for SortParam {}
 
+/// A product's status: `draft` (being prepared), `active` (on sale), `archived` (withdrawn).
+pub struct ProductStatusParam;
+
+impl PartialSchema for ProductStatusParam {
+    fn schema() -> RefOr<Schema> {
+        string_enum(
+            [
+                ProductStatus::Draft,
+                ProductStatus::Active,
+                ProductStatus::Archived,
+            ]
+            .map(ProductStatus::as_str),
+        )
+    }
+}
+
+impl ToSchema for ProductStatusParam {}
+
+/// An account's role.
+pub struct RoleParam;
+
+impl PartialSchema for RoleParam {
+    fn schema() -> RefOr<Schema> {
+        string_enum([Role::Customer, Role::Support, Role::Admin].map(Role::as_str))
+    }
+}
+
+impl ToSchema for RoleParam {}
+
 /// The refusals any operation can answer, whatever it does: a bad or revoked token (401, on
 /// public routes too, as a token that is sent is checked), a malformed request (400), an
 /// overlong URL (414), the rate limit (429) and our own or the store's failures (500, 503).
@@ -60,9 +90,21 @@ const COMMON: [(&str, &str); 6] = [
     ),
 ];
 
-/// Adds the [`COMMON`] refusals to `operation`, leaving any it already documents.
-pub fn add_common_responses(operation: &mut Operation) {
-    for (status, description) in COMMON {
+/// What an operation that changes things can also answer.
+const WRITES: [(&str, &str); 3] = [
+    (
+        "403",
+        "The token is read-only, or lacks the scope or role this route needs",
+    ),
+    ("413", "The request body is larger than 64 KiB"),
+    ("415", "The request body is not `application/json`"),
+];
+
+/// Adds the [`COMMON`] refusals (and for a change, the [`WRITES`] ones) to `operation`,
+/// leaving any it already documents.
+pub fn add_common_responses(operation: &mut Operation, changes: bool) {
+    let writes = if changes { &WRITES[..] } else { &[] };
+    for &(status, description) in COMMON.iter().chain(writes) {
         if operation.responses.responses.contains_key(status) {
             continue;
         }

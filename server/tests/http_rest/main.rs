@@ -1,10 +1,11 @@
 //! The REST API over the real router and a fresh dynoxide store, one module per domain:
 //! the public catalog, tokens, problem documents and the OpenAPI document ([`catalog`]); the
-//! cart, checkout and orders ([`shopping`]).
+//! cart, checkout and orders ([`shopping`]); the console's work ([`admin`]).
 
 #[path = "../support/mod.rs"]
 mod support;
 
+mod admin;
 mod catalog;
 mod shopping;
 
