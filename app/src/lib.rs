@@ -136,6 +136,11 @@ pub fn App() -> impl IntoView {
                         view=identity::ProfilePage
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=(StaticSegment("account"), StaticSegment("api-tokens"))
+                        view=identity::ApiTokensPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=StaticSegment("cart") view=cart::CartPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("checkout") view=orders::CheckoutPage ssr=SsrMode::Async />
                     <Route

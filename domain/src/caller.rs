@@ -9,7 +9,7 @@
 use crate::cart::CartOwner;
 use crate::identity::{
     cookie_value, ApiToken, IdentityError, IdentityService, Principal, SessionToken, CART_COOKIE,
-    SESSION_COOKIE,
+    NEW_TOKEN_COOKIE, SESSION_COOKIE,
 };
 use crate::refusal::{Explain, Refusal};
 use std::sync::Arc;
@@ -22,6 +22,8 @@ pub struct Credentials {
     pub session: Option<SessionToken>,
     pub guest_cart: Option<CartOwner>,
     pub api_token: Option<ApiToken>,
+    /// A token just created, on its way to the page that shows it once: never a credential.
+    pub new_api_token: Option<ApiToken>,
 }
 
 impl Credentials {
@@ -32,8 +34,10 @@ impl Credentials {
     {
         Self {
             session: cookie_value(headers.clone(), SESSION_COOKIE).and_then(SessionToken::parse),
-            guest_cart: cookie_value(headers, CART_COOKIE).and_then(CartOwner::guest_from_cookie),
+            guest_cart: cookie_value(headers.clone(), CART_COOKIE)
+                .and_then(CartOwner::guest_from_cookie),
             api_token: None,
+            new_api_token: cookie_value(headers, NEW_TOKEN_COOKIE).and_then(ApiToken::parse),
         }
     }
 
@@ -59,6 +63,8 @@ pub struct Caller {
     /// The session the request came with (valid or not), so signing in can end it.
     pub session: Option<SessionToken>,
     pub guest_cart: Option<CartOwner>,
+    /// A token just created by this visitor, for the page that shows it once.
+    pub new_api_token: Option<ApiToken>,
 }
 
 impl Caller {
@@ -67,6 +73,7 @@ impl Caller {
             principal: Principal::ANONYMOUS,
             session: None,
             guest_cart: None,
+            new_api_token: None,
         }
     }
 
@@ -151,6 +158,7 @@ pub async fn resolve(
         principal,
         session: credentials.session.clone(),
         guest_cart: credentials.guest_cart.clone(),
+        new_api_token: credentials.new_api_token.clone(),
     })
 }
 

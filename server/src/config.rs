@@ -13,6 +13,7 @@ const ROUTES: &str = "\
 What it serves:
   /                       the storefront (products, cart, checkout, /account/...)
   /admin                  the console (catalog, stock, orders, users, audit)
+  /account/api-tokens     a signed-in user's REST API tokens (create, list, revoke)
   /api/v1                 the REST API (Authorization: Bearer <token>)
   /api/v1/openapi.json    its OpenAPI 3.1 document
   /api/docs               its reference page

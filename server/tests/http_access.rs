@@ -14,6 +14,7 @@ use app::admin::{
 use app::cart::server_fns::{AddToCart, GetCart, RemoveCartLine, UpdateCartLine};
 use app::catalog::server_fns::{GetCatalogPage, GetProductPage};
 use app::identity::server_fns::{ChangePassword, MyProfile, SaveProfile, SignIn, SignOut, SignUp};
+use app::identity::{CreateApiToken, MyApiTokens, RevokeApiToken};
 use app::orders::server_fns::{CancelMyOrder, GetCheckout, MyOrder, MyOrders, PlaceOrder};
 use app::personal::PersonalParts;
 use axum::http::StatusCode;
@@ -79,6 +80,13 @@ fn server_fns() -> Vec<(&'static str, String, Access)> {
         ),
         (MyProfile::PATH, String::new(), SignedIn),
         (SaveProfile::PATH, "name=Access+Tester".into(), SignedIn),
+        (MyApiTokens::PATH, String::new(), SignedIn),
+        (
+            CreateApiToken::PATH,
+            "name=Access&scope=read&days=7".into(),
+            SignedIn,
+        ),
+        (RevokeApiToken::PATH, "id=no-such-token".into(), SignedIn),
         (
             ChangePassword::PATH,
             "current_password=wrong+password&new_password=another+long+one".into(),
@@ -147,6 +155,11 @@ fn pages() -> Vec<(&'static str, String, Access)> {
         ("/account/sign-up", "/account/sign-up".into(), Public),
         ("/cart", "/cart".into(), Public),
         ("/account/profile", "/account/profile".into(), SignedIn),
+        (
+            "/account/api-tokens",
+            "/account/api-tokens".into(),
+            SignedIn,
+        ),
         ("/checkout", "/checkout".into(), SignedIn),
         ("/account/orders", "/account/orders".into(), SignedIn),
         (

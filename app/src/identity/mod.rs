@@ -1,9 +1,11 @@
-//! Sign up, sign in, sign out, the profile, and the account menu in the header.
+//! Sign up, sign in, sign out, the profile, API tokens, and the account menu in the header.
 
+mod api_tokens;
 mod pages;
 mod profile;
 pub mod server_fns;
 
+pub use api_tokens::{ApiTokensPage, CreateApiToken, MyApiTokens, RevokeApiToken};
 pub use pages::{SignInPage, SignUpPage};
 pub use profile::ProfilePage;
 #[cfg(feature = "ssr")]

@@ -35,10 +35,17 @@ pub fn ProfilePage() -> impl IntoView {
                                 <p class="mt-1 text-sm text-slate-600">"Signed in as " <strong>{page.email}</strong></p>
                                 <ProfileForm prefill=page.fields />
                             </section>
-                            <section aria-labelledby="password-title" class="h-fit rounded-lg border border-slate-200 bg-white p-4">
-                                <h2 id="password-title" class="text-lg font-semibold">"Change password"</h2>
-                                <PasswordForm />
-                            </section>
+                            <div class="flex flex-col gap-8">
+                                <section aria-labelledby="password-title" class="h-fit rounded-lg border border-slate-200 bg-white p-4">
+                                    <h2 id="password-title" class="text-lg font-semibold">"Change password"</h2>
+                                    <PasswordForm />
+                                </section>
+                                <section aria-labelledby="tokens-title" class="h-fit rounded-lg border border-slate-200 bg-white p-4">
+                                    <h2 id="tokens-title" class="text-lg font-semibold">"API tokens"</h2>
+                                    <p class="mt-1 text-sm text-slate-600">"For scripts and other systems that use the CloudMart API as you."</p>
+                                    <a href="/account/api-tokens" class="mt-3 inline-block font-semibold text-indigo-700 underline">"Manage API tokens"</a>
+                                </section>
+                            </div>
                         </div>
                     }.into_any(),
                     Err(e) => view! {

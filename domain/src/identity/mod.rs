@@ -63,6 +63,13 @@ pub fn cookie_value<'a>(headers: impl IntoIterator<Item = &'a str>, name: &str) 
 pub const SESSION_COOKIE: &str = "cm_session";
 /// The guest cart cookie's name.
 pub const CART_COOKIE: &str = "cm_cart";
+/// The cookie that carries a token just created to `/account/api-tokens` (and only there),
+/// for the one page that shows it; that page clears it.
+pub const NEW_TOKEN_COOKIE: &str = "cm_new_token";
+/// The only path [`NEW_TOKEN_COOKIE`] is sent to.
+pub const API_TOKENS_PATH: &str = "/account/api-tokens";
+/// How long a new token waits in [`NEW_TOKEN_COOKIE`] to be shown, at most.
+pub const NEW_TOKEN_SHOWN_FOR_SECS: u64 = 300;
 
 #[cfg(test)]
 mod tests {
