@@ -13,6 +13,20 @@ export async function signIn(page: Page, email: string, password: string) {
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
 }
 
+/** Creates an account through the sign-up page and waits until the header greets it. */
+export async function signUp(page: Page, name: string, email: string, password: string) {
+  await page.goto('/account/sign-up');
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByText(`Hi, ${name}`)).toBeVisible();
+}
+
+/** A fresh email address, unique to one run of one test. */
+export const uniqueEmail = (prefix: string) =>
+  `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+
 /** Waits until the page's scripts are live (forms sent in place, islands started). */
 export async function scriptsLive(page: Page) {
   await page.locator('html[data-islands="hydrated"]').waitFor({ state: 'attached' });

@@ -1,15 +1,9 @@
-import { test, expect, Page } from './fixtures';
+import { test, expect, Page, signUp as signUpAs, uniqueEmail } from './fixtures';
 
-const unique = () => `profile-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+const unique = () => uniqueEmail('profile');
 
-async function signUp(page: Page, email: string, password: string) {
-  await page.goto('/account/sign-up');
-  await page.getByLabel('Name').fill('Katherine Johnson');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.getByText('Hi, Katherine Johnson')).toBeVisible();
-}
+const signUp = (page: Page, email: string, password: string) =>
+  signUpAs(page, 'Katherine Johnson', email, password);
 
 test('a saved default address prefills checkout, and a bad phone is flagged next to it', async ({ page }) => {
   await signUp(page, unique(), 'orbital mechanics');

@@ -1,15 +1,7 @@
-import { test, expect, Page } from './fixtures';
+import { test, expect, Page, signUp as signUpAs, uniqueEmail } from './fixtures';
 
-const unique = () => `tokens-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
-
-async function signUp(page: Page) {
-  await page.goto('/account/sign-up');
-  await page.getByLabel('Name').fill('Grace Hopper');
-  await page.getByLabel('Email').fill(unique());
-  await page.getByLabel('Password').fill('nanoseconds wire');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.getByText('Hi, Grace Hopper')).toBeVisible();
-}
+const signUp = (page: Page) =>
+  signUpAs(page, 'Grace Hopper', uniqueEmail('tokens'), 'nanoseconds wire');
 
 async function cartWith(page: Page, token: string) {
   return page.request.get('/api/v1/cart', { headers: { Authorization: `Bearer ${token}` } });

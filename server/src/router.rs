@@ -72,6 +72,8 @@ pub struct Shared {
     pub services: Services,
     pub public_url: Arc<str>,
     pub page_cache: html_cache::PageCache,
+    /// The REST API's product list answers, per query string (`rest::ListingCache`).
+    pub api_listings: crate::rest::ListingCache,
 }
 
 impl std::ops::Deref for AppState {
@@ -169,6 +171,7 @@ pub fn build(services: Services, site: Site) -> Router {
         services: services.clone(),
         public_url: site.public_url.clone().into(),
         page_cache: html_cache::PageCache::default(),
+        api_listings: crate::rest::ListingCache::default(),
     }));
     let context = {
         let services = Arc::new(services.clone());

@@ -88,31 +88,33 @@ pub async fn authenticate(
             return too_many("this token", wait);
         }
     }
+    if !presented {
+        // A visitor: no caller to resolve (a route that needs one says 401).
+        return next.run(request).await;
+    }
     let caller = LazyCaller::new(state.services.identity.clone(), credentials);
-    if presented {
-        let resolved = match caller.get().await {
-            Ok(resolved) => resolved,
-            Err(e) => return ApiError::from_service(&e).retry_after(1).into_response(),
-        };
-        if resolved.principal.account().is_none() {
-            return ApiError::unauthorized(BAD_TOKEN).into_response();
-        }
-        if !is_read(request.method()) && !resolved.principal.may_write() {
-            return ApiError::forbidden(READ_ONLY).into_response();
-        }
+    let resolved = match caller.get().await {
+        Ok(resolved) => resolved,
+        Err(e) => return ApiError::from_service(&e).retry_after(1).into_response(),
+    };
+    if resolved.principal.account().is_none() {
+        return ApiError::unauthorized(BAD_TOKEN).into_response();
+    }
+    if !is_read(request.method()) && !resolved.principal.may_write() {
+        return ApiError::forbidden(READ_ONLY).into_response();
     }
     request.extensions_mut().insert(caller);
     next.run(request).await
 }
 
-/// The request's caller, as [`authenticate`] attached it.
-async fn caller(parts: &Parts) -> Result<Arc<Caller>, ApiError> {
-    let lazy = parts
-        .extensions
-        .get::<LazyCaller>()
-        .ok_or_else(|| ApiError::new(Refusal::internal()))?;
+/// The request's caller, as [`authenticate`] attached it; `None` for a visitor.
+async fn caller(parts: &Parts) -> Result<Option<Arc<Caller>>, ApiError> {
+    let Some(lazy) = parts.extensions.get::<LazyCaller>() else {
+        return Ok(None);
+    };
     lazy.get()
         .await
+        .map(Some)
         .map_err(|e| ApiError::from_service(&e).retry_after(1))
 }
 
@@ -129,10 +131,9 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiCustomer {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        let caller = caller(parts).await?;
-        caller
-            .principal
-            .customer()
+        caller(parts)
+            .await?
+            .and_then(|caller| caller.principal.customer())
             .map(ApiCustomer)
             .ok_or_else(|| ApiError::unauthorized(NO_TOKEN))
     }
@@ -146,10 +147,10 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiAdmin {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        let caller = caller(parts).await?;
-        if caller.principal.account().is_none() {
-            return Err(ApiError::unauthorized(NO_TOKEN));
-        }
+        let caller = caller(parts)
+            .await?
+            .filter(|caller| caller.principal.account().is_some())
+            .ok_or_else(|| ApiError::unauthorized(NO_TOKEN))?;
         caller
             .principal
             .admin()

@@ -1,12 +1,17 @@
 //! The public catalog: products (search, category, sort, cursor pages), one product, the
-//! categories. Read from the replica's in-memory snapshot, like the storefront's pages.
+//! categories. Read from the replica's in-memory snapshot, like the storefront's pages; the
+//! product list's answers are kept per query string and catalog generation
+//! ([`super::ListingCache`]).
 
 use super::money::Price;
 use super::problems::ApiError;
 use super::schema::{CategorySlug, SortParam};
 use crate::router::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
+use bytes::Bytes;
 use domain::catalog::listing::{Listing, ListingParams, ListingRequest};
 use domain::catalog::{Category, Product, StockState};
 use serde::{Deserialize, Serialize};
@@ -173,8 +178,14 @@ pub struct ProductsQuery {
 )]
 pub async fn list_products(
     State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
     Query(query): Query<ProductsQuery>,
-) -> Result<Json<ProductPage>, ApiError> {
+) -> Result<Response, ApiError> {
+    let raw = raw.unwrap_or_default();
+    let generation = state.services.catalog.generation();
+    if let Some(answer) = state.api_listings.get(&raw, generation) {
+        return Ok(json_answer(answer));
+    }
     let request = ListingRequest::parse(ListingParams {
         q: query.q.as_deref(),
         category: query.category.as_deref(),
@@ -184,7 +195,24 @@ pub async fn list_products(
     })
     .map_err(ApiError::invalid)?;
     let listing = state.services.catalog.list(&request);
-    Ok(Json(ProductPage::of(listing, &state.public_url)))
+    let page = ProductPage::of(listing, &state.public_url);
+    let answer = Bytes::from(serde_json::to_vec(&page).map_err(|e| {
+        tracing::error!(error = %e, "a product page could not be written as JSON");
+        ApiError::new(domain::refusal::Refusal::internal())
+    })?);
+    state.api_listings.put(&raw, generation, answer.clone());
+    Ok(json_answer(answer))
+}
+
+fn json_answer(body: Bytes) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response()
 }
 
 /// One product, by slug.

@@ -157,6 +157,7 @@ fn operation(out: &mut String, method: &str, path: &str, op: &Value) {
     if !description.is_empty() {
         out.push_str(&paragraphs(description));
     }
+    let _ = write!(out, "<p class=\"who\">{}</p>", who(op));
     parameters(out, op);
     if let Some((content_type, schema)) = op.get("requestBody").and_then(body) {
         let _ = write!(
@@ -192,6 +193,23 @@ fn schema(out: &mut String, name: &str, schema: &Value) {
     if !description.is_empty() {
         out.push_str(&paragraphs(description));
     }
+    // A schema made of others (`allOf`: a flattened struct) lists each part in turn.
+    let parts: Vec<&Value> = match schema.get("allOf").and_then(Value::as_array) {
+        Some(parts) => parts.iter().collect(),
+        None => vec![schema],
+    };
+    for part in parts {
+        if part.get("$ref").is_some() {
+            let _ = write!(out, "<p>Every field of {}, and:</p>", type_of(part));
+        } else {
+            fields(out, part);
+        }
+    }
+    out.push_str("</section>");
+}
+
+/// The fields of an object schema, or its type when it has none.
+fn fields(out: &mut String, schema: &Value) {
     let empty = Map::new();
     let properties = schema
         .get("properties")
@@ -199,30 +217,46 @@ fn schema(out: &mut String, name: &str, schema: &Value) {
         .unwrap_or(&empty);
     if properties.is_empty() {
         let _ = write!(out, "<p>{}</p>", type_of(schema));
-    } else {
-        let required: Vec<&str> = schema
-            .get("required")
-            .and_then(Value::as_array)
-            .map(|r| r.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
-        out.push_str("<table><thead><tr><th scope=\"col\">Field</th><th scope=\"col\">Type</th><th scope=\"col\">Description</th></tr></thead><tbody>");
-        for (field, property) in properties {
-            let marker = if required.contains(&field.as_str()) {
-                ""
-            } else {
-                " <span class=\"optional\">optional</span>"
-            };
-            let _ = write!(
-                out,
-                "<tr><td><code>{}</code>{marker}</td><td>{}</td><td>{}</td></tr>",
-                escape(field),
-                type_of(property),
-                inline(text(property, "description")),
-            );
-        }
-        out.push_str("</tbody></table>");
+        return;
     }
-    out.push_str("</section>");
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    out.push_str("<table><thead><tr><th scope=\"col\">Field</th><th scope=\"col\">Type</th><th scope=\"col\">Description</th></tr></thead><tbody>");
+    for (field, property) in properties {
+        let marker = if required.contains(&field.as_str()) {
+            ""
+        } else {
+            " <span class=\"optional\">optional</span>"
+        };
+        let _ = write!(
+            out,
+            "<tr><td><code>{}</code>{marker}</td><td>{}</td><td>{}</td></tr>",
+            escape(field),
+            type_of(property),
+            inline(text(property, "description")),
+        );
+    }
+    out.push_str("</tbody></table>");
+}
+
+/// Who may call an operation, from its `security`.
+fn who(op: &Value) -> &'static str {
+    let Some(requirements) = op.get("security").and_then(Value::as_array) else {
+        return "No token needed.";
+    };
+    let admin = requirements
+        .iter()
+        .filter_map(|r| r.get("token").and_then(Value::as_array))
+        .flatten()
+        .any(|scope| scope == "admin");
+    if admin {
+        "Needs an admin's token with the <code>admin</code> scope."
+    } else {
+        "Needs a token; a <code>read</code> token only for reads. Acts on the token's own account."
+    }
 }
 
 /// The whole reference page.

@@ -14,6 +14,7 @@ mod body;
 mod cart;
 mod catalog;
 mod docs;
+mod listing_cache;
 mod money;
 mod orders;
 mod problems;
@@ -28,6 +29,8 @@ use utoipa::openapi::OpenApi as Document;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+
+pub use listing_cache::ListingCache;
 
 /// Where the API lives.
 pub const PREFIX: &str = "/api/v1";

@@ -111,6 +111,11 @@ async fn an_admin_creates_edits_withdraws_and_restocks_a_product_and_each_change
     named.sort();
     assert_eq!(named, ["category", "name", "price_cents", "stock"]);
 
+    let listed_price =
+        |page: &crate::support::Page| json(page)["items"][0]["price"]["amount_cents"].clone();
+    let search = "/api/v1/products?q=harbour+rain";
+    let before = app.request(api(Method::GET, search, None)).await;
+    assert_eq!(listed_price(&before), 8900, "{}", before.body);
     let path = format!("/api/v1/admin/products/{id}");
     let page = app
         .request(api_json(
@@ -125,6 +130,12 @@ async fn an_admin_creates_edits_withdraws_and_restocks_a_product_and_each_change
     assert_eq!(
         edited["name"], "Harbour Rain Jacket",
         "fields not sent stay"
+    );
+    let after = app.request(api(Method::GET, search, None)).await;
+    assert_eq!(
+        listed_price(&after),
+        7900,
+        "a kept list answer is never stale"
     );
 
     let stock = format!("{path}/stock");

@@ -258,6 +258,14 @@ async fn the_openapi_document_is_3_1_and_documents_every_route_and_refusal() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.header("content-type").starts_with("text/html"));
     assert!(page.body.contains("/api/v1/products/{slug}"));
+    assert!(page.body.contains("/api/v1/admin/products/{id}/stock"));
+    assert!(page.body.contains("Needs an admin's token"));
+    assert!(page.body.contains("No token needed."));
+    assert!(
+        page.body
+            .contains("Every field of <a href=\"#schema-ApiProduct\">ApiProduct</a>"),
+        "a flattened schema names what it includes"
+    );
     let css = app.get("/api/docs.css").await;
     assert_eq!(css.status, StatusCode::OK);
     assert!(css.header("content-type").starts_with("text/css"));
