@@ -8,10 +8,12 @@ Then, when given --checkout-bench (the checkout_bench example):
   ratio over the run (from /metrics);
 - checkout orders/s and p99 with 32 concurrent shoppers, beside a bare TransactWriteItems of
   the same items (the store's own ceiling), and sign-in latency;
+- checkout through the REST API: 32 clients, each with its own account and token, adding a
+  line and placing an order (with an Idempotency-Key) over HTTP, orders/s and p99;
 - a 100,000-product catalog: start-up load time, memory, search latency, a refresh's cost.
 
-For `/` and a product page (anonymous, with a guest cart cookie, and signed in) and the WASM
-bundle it reports requests/s and p99 latency at 64 connections, beside the same response (body and headers) served from memory by a minimal axum handler (the
+For `/` and a product page (anonymous, with a guest cart cookie, and signed in), the REST API's
+`GET /api/v1/products` and the WASM bundle it reports requests/s and p99 latency at 64 connections, beside the same response (body and headers) served from memory by a minimal axum handler (the
 ceiling), measured in the same run, alternating, several times (medians are reported: these
 machines are shared and noisy). It also reports the storefront's WASM+JS+CSS size, raw and
 brotli. All traffic stays on 127.0.0.1 and every wrk run is bounded in time.
@@ -29,15 +31,19 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import http.client
 import urllib.parse
 import urllib.request
+import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
 from serving import wait_ready  # noqa: E402
 
 TARGET_SHARE = 0.50  # of the ceiling's req/s, for a shopper's HTML pages
 TARGET_ANONYMOUS_SHARE = 0.80  # for a visitor's
+TARGET_API_SHARE = 0.50  # for `GET /api/v1/products`
 TARGET_P99_MS = 20.0
 TARGET_BUNDLE_BROTLI_KB = 100.0
 TARGET_MIXED_SHARE = 0.50  # anonymous `/` under checkout load, of the ceiling under the same load
@@ -268,7 +274,7 @@ def main():
     port, ceiling_port = 3200, 3201
     base = f"http://127.0.0.1:{port}"
     env = dict(os.environ, CLOUDMART_ADDR=f"127.0.0.1:{port}", CLOUDMART_DATA_DIR=data,
-               CLOUDMART_LOG="warn", LEPTOS_SITE_ROOT=args.site)
+               CLOUDMART_LOG="warn", LEPTOS_SITE_ROOT=args.site, CLOUDMART_API_RATE_LIMIT="0")
     server = subprocess.Popen([args.server], env=env, stdout=subprocess.DEVNULL)
     ceiling = None
     failed = []
@@ -293,6 +299,7 @@ def main():
             "product (cart)": (product, cart),
             "/ (signed in)": ("/", session),
             "product (in)": (product, session),
+            "GET /api/v1/products": ("/api/v1/products", None),
             "WASM file": (f"/pkg/{wasm}", None),
         }
         specs = [ceiling_route(base + path, cookie, data, f"c{i}")
@@ -320,7 +327,8 @@ def main():
             share = rps / c_rps
             say(f"| {name} | {rps:.0f} | {p99:.2f} | {c_rps:.0f} | {c_p99:.2f} | {share:.0%} |")
             if name != "WASM file":
-                target = TARGET_SHARE if cookie else TARGET_ANONYMOUS_SHARE
+                target = (TARGET_API_SHARE if path.startswith("/api/") else
+                          TARGET_SHARE if cookie else TARGET_ANONYMOUS_SHARE)
                 if share < target:
                     failed.append(f"{name}: {share:.0%} of the ceiling (target {target:.0%})")
                 if p99 > TARGET_P99_MS:
@@ -364,6 +372,7 @@ def main():
     if args.checkout_bench:
         mixed_load(args, failed)
         checkout(args, failed)
+        api_checkout(args, failed)
         large_catalog(args, failed)
 
     say("\nMISSED: " + "; ".join(failed) if failed else "\nall targets met")
@@ -421,6 +430,97 @@ def checkout(args, failed):
         f" {shopping / bare:.0%}")
     if ours < target:
         failed.append(f"checkout {ours:.0f} orders/s (target {target:.0f})")
+
+
+API_CLIENTS = 32
+
+
+def api_call(connection, method, path, token, body=None, headers=None):
+    """One JSON call on a kept-alive connection: (status, parsed body)."""
+    sent = {"Authorization": f"Bearer {token}", "Accept": "application/json", **(headers or {})}
+    data = None
+    if body is not None:
+        data = json.dumps(body)
+        sent["Content-Type"] = "application/json"
+    connection.request(method, path, body=data, headers=sent)
+    response = connection.getresponse()
+    return response.status, json.loads(response.read() or b"null")
+
+
+def api_checkout(args, failed):
+    """Orders/s through the REST API: 32 clients, each its own account and token, each adding a
+    line and checking out (a fresh Idempotency-Key per order) as fast as it is answered."""
+    store = SharedStore(args, "cloudmart-api-")
+    port = 3220
+    try:
+        env = dict(store.server_env(args, port), CLOUDMART_API_RATE_LIMIT="0")
+        for command in ("init-tables", "seed-demo"):
+            subprocess.run([args.server, command], env=env, check=True, stdout=subprocess.DEVNULL)
+        tokens = []
+        for i in range(API_CLIENTS + 1):
+            email = f"api-bench-{i}@bench.test"
+            subprocess.run([args.server, "create-admin", "--email", email, "--name", f"Bench {i}"],
+                           env=env, input="api bench password\n", text=True, check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            scope = "admin" if i == API_CLIENTS else "read-write"
+            made = subprocess.run([args.server, "api-token", "create", "--email", email, "--name",
+                                   "bench", "--scope", scope], env=env, text=True, check=True,
+                                  capture_output=True)
+            tokens.append(made.stdout.strip())
+        admin = tokens.pop()
+        store.start([args.server], env=env, stdout=subprocess.DEVNULL)
+        wait_ready(f"http://127.0.0.1:{port}/health/ready")
+        setup = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        products = api_call(setup, "GET", "/api/v1/products?limit=100", admin)[1]["items"]
+        for product in products:  # enough stock that no order is refused for want of it
+            status, _ = api_call(setup, "POST", f"/api/v1/admin/products/{product['id']}/stock",
+                                 admin, {"mode": "set", "amount": 1_000_000, "reason": "bench"})
+            if status != 200:
+                raise SystemExit(f"restocking for the API checkout bench: {status}")
+        ids = [p["id"] for p in products]
+        address = {"name": "Bench Shopper", "line1": "1 Load St", "city": "Testville",
+                   "postal_code": "12345", "country": "US"}
+        deadline = time.monotonic() + args.seconds
+        latencies, errors = [], []
+        lock = threading.Lock()
+
+        def client(n):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            mine, i = [], n
+            while time.monotonic() < deadline:
+                started = time.monotonic()
+                i += 1
+                line = {"product_id": ids[i % len(ids)], "quantity": 1}
+                status, _ = api_call(connection, "POST", "/api/v1/cart/lines", tokens[n], line)
+                key = {"Idempotency-Key": str(uuid.uuid4())}
+                placed, _ = api_call(connection, "POST", "/api/v1/checkout", tokens[n],
+                                     {"shipping_address": address}, key)
+                if status != 200 or placed != 201:
+                    with lock:
+                        errors.append((status, placed))
+                    continue
+                mine.append(time.monotonic() - started)
+            with lock:
+                latencies.extend(mine)
+
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(API_CLIENTS)]
+        began = time.monotonic()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.monotonic() - began
+        latencies.sort()
+        rate = len(latencies) / elapsed
+        p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000 if latencies else float("nan")
+        say(f"\ncheckout through the REST API ({API_CLIENTS} clients over HTTP, each: add a line,"
+            " then POST /checkout with an Idempotency-Key; Python clients on the same cores):\n")
+        say(f"    {len(latencies)} orders in {elapsed:.1f} s: {rate:.0f} orders/s,"
+            f" p99 {p99:.1f} ms per add + checkout, {len(errors)} refused")
+        if errors:
+            failed.append(f"API checkout: {len(errors)} refused, e.g. {errors[:3]}")
+    finally:
+        store.close()
 
 
 def mixed_load(args, failed):
