@@ -20,10 +20,14 @@ mod orders;
 mod problems;
 mod schema;
 
+use crate::request_id::RequestId;
 use crate::router::AppState;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
 use axum::routing::{any, get};
 use axum::Router;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::OpenApi as Document;
 use utoipa::OpenApi;
@@ -116,20 +120,32 @@ pub fn document() -> &'static Document {
     })
 }
 
+/// The one layer around every API route (one, not one per concern: each layer costs every
+/// request a clone of the service it wraps): who is calling and the limits ([`auth`]), then
+/// any refusal rendered as a problem document ([`problems`]).
+async fn edge(
+    state: State<(AppState, Arc<auth::ApiLimits>)>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let id = request.extensions().get::<RequestId>().cloned();
+    let response = auth::authenticate(state, request, next).await;
+    problems::render(response, id.as_ref()).await
+}
+
 /// The API's routes, `/api/v1/openapi.json` and the reference page, ready to serve, with
 /// `per_minute` requests allowed per token and per address.
 pub fn routes(state: AppState, per_minute: u32) -> Router {
     let (api, _) = parts();
-    let limits = std::sync::Arc::new(auth::ApiLimits::new(per_minute));
+    let limits = Arc::new(auth::ApiLimits::new(per_minute));
     let api = api
         .route(&format!("{PREFIX}/openapi.json"), get(docs::openapi_json))
         .route(&format!("{PREFIX}/{{*rest}}"), any(problems::no_route))
         .layer(axum::extract::DefaultBodyLimit::max(body::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(
             (state.clone(), limits),
-            auth::authenticate,
-        ))
-        .layer(axum::middleware::from_fn(problems::render));
+            edge,
+        ));
     let https = crate::security_headers::Https(state.public_url.starts_with("https://"));
     Router::new()
         .merge(api)

@@ -2,15 +2,13 @@
 //! id, whichever layer refused (a handler, an extractor's rejection, an unknown route).
 //!
 //! Handlers return [`ApiError`], made from any service error through the one domain mapping
-//! (`domain::refusal::explain`). It travels as a response extension; [`render`], the REST
-//! router's outermost layer, turns it into the problem document, where the request id is at
-//! hand. The same layer rewrites axum's own plain-text rejections (a malformed JSON body, a
+//! (`domain::refusal::explain`). It travels as a response extension; [`render`], called by
+//! the REST router's one layer on every answer, turns it into the problem document, where the
+//! request id is at hand. The same layer rewrites axum's own plain-text rejections (a malformed JSON body, a
 //! wrong method) into problems, so a client only ever parses one error shape.
 
 use crate::request_id::RequestId;
-use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use domain::refusal::{explain, Explain, Refusal};
 
@@ -115,11 +113,10 @@ pub fn sent_empty(params: &[(&str, Option<&str>)]) -> Vec<domain::FieldError> {
         .collect()
 }
 
-/// The REST router's outermost layer: renders refusals as problem documents.
-pub async fn render(request: Request, next: Next) -> Response {
-    let id = request.extensions().get::<RequestId>().cloned();
-    let id = id.as_ref().map(RequestId::as_str);
-    let response = next.run(request).await;
+/// `response` as the client gets it: a refusal (an [`ApiError`], or a rejection from axum or
+/// an extractor) as a problem document with the request's id; anything else as it is.
+pub async fn render(response: Response, id: Option<&RequestId>) -> Response {
+    let id = id.map(RequestId::as_str);
     if let Some(error) = response.extensions().get::<ApiError>() {
         return problem(error, id);
     }
