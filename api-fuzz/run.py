@@ -60,7 +60,8 @@ def main():
                        "--header", f"Authorization: Bearer {token}"]
             if args.seed is not None:
                 command += ["--seed", str(args.seed)]
-            print("api-fuzz:", " ".join(command), flush=True)
+            shown = [part.replace(token, "[the fuzz token]") for part in command]
+            print("api-fuzz:", " ".join(shown), flush=True)
             code = subprocess.run(command, timeout=900).returncode
         finally:
             server.terminate()
