@@ -21,6 +21,7 @@ pub mod orders;
 #[cfg(feature = "ssr")]
 pub mod random;
 pub mod refusal;
+pub mod support;
 pub mod time;
 #[cfg(feature = "ssr")]
 pub mod worker;

@@ -16,6 +16,8 @@ pub struct Services {
     pub identity: IdentityService,
     pub carts: CartService,
     pub orders: OrderService,
+    /// The support desk; offline sentiment until [`Services::with_support`] configures it.
+    pub support: crate::support::SupportService,
     /// Catalog imports, kept in the store; the `catalog-imports` worker applies them.
     pub imports: crate::catalog::import_jobs::ImportJobs,
     /// Uploaded images; in memory until [`Services::with_media`] names a real store.
@@ -29,12 +31,15 @@ impl Services {
         let carts = CartService::new(store.clone(), catalog.clone());
         let orders = OrderService::new(store.clone(), catalog.clone(), carts.clone());
         let imports = crate::catalog::import_jobs::ImportJobs::new(store.clone());
+        let support =
+            crate::support::SupportService::new(store.clone(), orders.clone(), identity.clone());
         Ok(Self {
             store,
             catalog,
             identity,
             carts,
             orders,
+            support,
             imports,
             media: MediaStore::in_memory(),
         })
@@ -89,6 +94,18 @@ impl Services {
             problems,
             matches_nothing,
         })
+    }
+
+    /// The same services, the support desk scoring with `analyzer` and working to `policy`.
+    pub fn with_support(
+        self,
+        analyzer: crate::support::sentiment::provider::Analyzer,
+        policy: crate::support::sla::SlaPolicy,
+    ) -> Self {
+        Self {
+            support: self.support.configured(analyzer, policy),
+            ..self
+        }
     }
 
     /// The same services, keeping uploaded images in `media`.

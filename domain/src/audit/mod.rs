@@ -38,16 +38,23 @@ pub enum TargetKind {
     Product,
     Order,
     User,
+    Ticket,
 }
 
 impl TargetKind {
-    pub const ALL: [TargetKind; 3] = [TargetKind::Product, TargetKind::Order, TargetKind::User];
+    pub const ALL: [TargetKind; 4] = [
+        TargetKind::Product,
+        TargetKind::Order,
+        TargetKind::User,
+        TargetKind::Ticket,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             TargetKind::Product => "product",
             TargetKind::Order => "order",
             TargetKind::User => "user",
+            TargetKind::Ticket => "ticket",
         }
     }
 
@@ -56,6 +63,7 @@ impl TargetKind {
             TargetKind::Product => "Products",
             TargetKind::Order => "Orders",
             TargetKind::User => "Users",
+            TargetKind::Ticket => "Tickets",
         }
     }
 
@@ -63,7 +71,7 @@ impl TargetKind {
         Self::ALL
             .into_iter()
             .find(|k| k.as_str() == text.trim())
-            .ok_or_else(|| FieldError::new("kind", "must be product, order or user"))
+            .ok_or_else(|| FieldError::new("kind", "must be product, order, user or ticket"))
     }
 }
 

@@ -56,6 +56,11 @@ impl TableNames {
         format!("{}api-tokens", self.prefix)
     }
 
+    /// Support tickets, their messages and ticket numbers.
+    pub fn tickets(&self) -> String {
+        format!("{}tickets", self.prefix)
+    }
+
     /// Background jobs' state: catalog imports and their reports (later, stream checkpoints).
     pub fn jobs(&self) -> String {
         format!("{}jobs", self.prefix)
@@ -107,6 +112,23 @@ pub mod orders {
     pub const BY_CUSTOMER: &str = "by_customer";
     /// Orders in a status, newest first: the admin's order lists.
     pub const BY_STATUS: &str = "by_status";
+}
+
+/// The tickets table's secondary indexes.
+pub mod tickets {
+    /// Tickets by desk state (`active` for new and open, else the status), most urgent
+    /// first: the agents' queue.
+    pub const BY_STATE: &str = "by_state";
+    /// A customer's tickets, newest first.
+    pub const BY_CUSTOMER: &str = "by_customer";
+    /// An agent's tickets, most urgent first.
+    pub const BY_ASSIGNEE: &str = "by_assignee";
+    /// Tickets about one order, newest first.
+    pub const BY_ORDER: &str = "by_order";
+    /// A ticket's messages, oldest first.
+    pub const BY_TICKET: &str = "by_ticket";
+    /// Customer messages waiting for a sentiment score, oldest first.
+    pub const BY_UNSCORED: &str = "by_unscored";
 }
 
 /// The attribute holding an item's expiry (Unix seconds) in tables with TTL.
@@ -221,6 +243,43 @@ fn specs(names: &TableNames) -> Vec<TableSpec> {
                 Index {
                     name: audit::BY_TARGET,
                     hash: "target_key",
+                    range: "at_sk",
+                },
+            ],
+            ttl: false,
+        },
+        TableSpec {
+            name: names.tickets(),
+            hash: "pk",
+            indexes: vec![
+                Index {
+                    name: tickets::BY_STATE,
+                    hash: "desk_state",
+                    range: "rank_sk",
+                },
+                Index {
+                    name: tickets::BY_CUSTOMER,
+                    hash: "customer_id",
+                    range: "created_sk",
+                },
+                Index {
+                    name: tickets::BY_ASSIGNEE,
+                    hash: "assignee_id",
+                    range: "rank_sk",
+                },
+                Index {
+                    name: tickets::BY_ORDER,
+                    hash: "order_id",
+                    range: "created_sk",
+                },
+                Index {
+                    name: tickets::BY_TICKET,
+                    hash: "ticket_id",
+                    range: "seq_sk",
+                },
+                Index {
+                    name: tickets::BY_UNSCORED,
+                    hash: "unscored",
                     range: "at_sk",
                 },
             ],

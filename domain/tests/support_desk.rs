@@ -1,0 +1,733 @@
+//! The support desk against a real DynamoDB API (dynoxide, fresh per test): opening tickets,
+//! conversations, the status machine as stored, the queue's order, and the races that must
+//! have one winner.
+#![cfg(feature = "ssr")]
+
+mod support;
+
+use domain::audit::{AuditFilter, AuditLog, TargetKind};
+use domain::catalog::{Category, NewProduct, ProductName, ProductStatus, Slug};
+use domain::identity::{Customer, Role};
+use domain::orders::{Checkout, IdempotencyKey, Order, Quantity, ShippingAddress};
+use domain::services::Services;
+use domain::store::embedded::EmbeddedDynamo;
+use domain::store::{init_tables, Store, StoreEndpoint};
+use domain::support::queue::{AssigneeFilter, QueueFilter};
+use domain::support::sentiment::SentimentLabel;
+use domain::support::ticket::{HandOff, NewTicket};
+use domain::support::{
+    AgentReply, Author, MessageBody, Priority, Rating, Replied, Subject, SupportError, Tag,
+    TicketStatus, Visibility,
+};
+use domain::{Currency, Money};
+
+async fn desk() -> (EmbeddedDynamo, Services) {
+    let db = EmbeddedDynamo::in_memory().await.unwrap();
+    let store = Store::connect(&StoreEndpoint::Url(db.endpoint().to_owned()), "sd-").await;
+    init_tables(&store).await.unwrap();
+    (db, Services::start(store).await.unwrap())
+}
+
+fn new_ticket(subject: &str, body: &str) -> NewTicket {
+    NewTicket::parse(subject, body, None).unwrap()
+}
+
+fn body(text: &str) -> MessageBody {
+    MessageBody::parse(text).unwrap()
+}
+
+fn reply(text: &str) -> AgentReply {
+    AgentReply {
+        body: body(text),
+        visibility: Visibility::Public,
+        then: None,
+    }
+}
+
+async fn order_of(shop: &Services, customer: &Customer, cents: i64) -> Order {
+    let name = format!("Lamp {}", uuid::Uuid::new_v4().simple());
+    let product = shop
+        .catalog
+        .create(NewProduct {
+            slug: Slug::from_name(&name),
+            name: ProductName::parse(&name).unwrap(),
+            description: "For tests.".into(),
+            price: Money::new(cents, Currency::Usd).unwrap(),
+            category: Category::HomeKitchen,
+            image: "/images/demo/x.svg".into(),
+            stock: 10,
+            status: ProductStatus::Active,
+            featured: false,
+        })
+        .await
+        .unwrap();
+    let owner = domain::cart::CartOwner::Customer(customer.id().clone());
+    shop.carts
+        .add(&owner, &product.id, Quantity::parse(1).unwrap())
+        .await
+        .unwrap();
+    shop.orders
+        .place(Checkout {
+            customer: customer.id().clone(),
+            email: customer.account().email.clone(),
+            address: ShippingAddress::parse(
+                "Ada",
+                "1 Main St",
+                "",
+                "London",
+                "N1 9GU",
+                "United Kingdom",
+            )
+            .unwrap(),
+            key: IdempotencyKey::generate(),
+        })
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_opens_a_ticket_about_their_own_order_and_it_is_scored_at_once() {
+    let (_db, shop) = desk().await;
+    let ada = support::customer(&shop.store).await;
+    let order = order_of(&shop, &ada, 4_500).await;
+    let mut new = new_ticket(
+        "Broken lamp",
+        "The lamp arrived broken and I am really angry!",
+    );
+    new.order = Some(order.id.clone());
+    let ticket = shop.support.open(&ada, new).await.unwrap();
+
+    assert_eq!(ticket.status, TicketStatus::New);
+    assert!(ticket.number.get() >= 1001);
+    assert_eq!(ticket.order.as_ref().unwrap().number, order.number);
+    assert_eq!(ticket.recent_spend_cents, order.totals.total.cents());
+    assert_eq!(ticket.unscored, 0);
+    let mood = ticket.mood().unwrap();
+    assert_eq!(mood.label(), SentimentLabel::Negative);
+
+    let agent = support::staff(&shop.store, "agent@cloudmart.test").await;
+    let about = shop.support.tickets_about(&agent, &order.id).await.unwrap();
+    assert_eq!(
+        about.iter().map(|t| &t.id).collect::<Vec<_>>(),
+        [&ticket.id]
+    );
+
+    let seen = shop
+        .support
+        .conversation_for_customer(&ada, &ticket.id)
+        .await
+        .unwrap();
+    assert_eq!(seen.messages.len(), 1);
+    let first = &seen.messages[0];
+    assert_eq!((first.seq, first.author), (1, Author::Customer));
+    assert_eq!(first.sentiment.unwrap().label, SentimentLabel::Negative);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_customers_order_or_ticket_is_not_theirs() {
+    let (_db, shop) = desk().await;
+    let ada = support::customer(&shop.store).await;
+    let bob = support::customer(&shop.store).await;
+    let adas_order = order_of(&shop, &ada, 1_000).await;
+    let mut new = new_ticket("About an order", "Where is it?");
+    new.order = Some(adas_order.id.clone());
+    match shop.support.open(&bob, new).await {
+        Err(SupportError::Invalid(fields)) => assert_eq!(fields[0].field, "order"),
+        other => panic!("{other:?}"),
+    }
+
+    let adas = shop
+        .support
+        .open(&ada, new_ticket("Hello", "A question"))
+        .await
+        .unwrap();
+    assert!(matches!(
+        shop.support.conversation_for_customer(&bob, &adas.id).await,
+        Err(SupportError::NotFound)
+    ));
+    assert!(matches!(
+        shop.support
+            .customer_reply(&bob, &adas.id, body("me too"))
+            .await,
+        Err(SupportError::NotFound)
+    ));
+    let (bobs_list, _) = shop.support.customer_tickets(&bob, None, 10).await.unwrap();
+    assert!(bobs_list.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_internal_note_never_reaches_the_customer() {
+    let (_db, shop) = desk().await;
+    let ada = support::customer(&shop.store).await;
+    let agent = support::staff(&shop.store, "agent@cloudmart.test").await;
+    let ticket = shop
+        .support
+        .open(&ada, new_ticket("Refund", "I want a refund"))
+        .await
+        .unwrap();
+    let note = AgentReply {
+        body: body("Customer has asked twice before; check with finance"),
+        visibility: Visibility::Internal,
+        then: None,
+    };
+    let noted = shop
+        .support
+        .agent_reply(&agent, &ticket.id, note)
+        .await
+        .unwrap();
+    assert_eq!(noted.status, TicketStatus::New, "a note is not an answer");
+    assert_eq!(noted.first_response_ms, None);
+    shop.support
+        .agent_reply(&agent, &ticket.id, reply("We are on it."))
+        .await
+        .unwrap();
+
+    let customer_view = shop
+        .support
+        .conversation_for_customer(&ada, &ticket.id)
+        .await
+        .unwrap();
+    let texts: Vec<_> = customer_view
+        .messages
+        .iter()
+        .map(|m| m.body.as_str())
+        .collect();
+    assert_eq!(texts, ["I want a refund", "We are on it."]);
+    let desk_view = shop
+        .support
+        .conversation_for_desk(&agent, &ticket.id)
+        .await
+        .unwrap();
+    assert_eq!(desk_view.messages.len(), 3);
+    assert_eq!(desk_view.messages[1].visibility, Visibility::Internal);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_conversation_moves_through_its_statuses_and_is_rated_once() {
+    let (_db, shop) = desk().await;
+    let ada = support::customer(&shop.store).await;
+    let agent = support::staff(&shop.store, "agent@cloudmart.test").await;
+    let ticket = shop
+        .support
+        .open(&ada, new_ticket("Size", "Does it come in blue?"))
+        .await
+        .unwrap();
+    assert!(matches!(
+        shop.support
+            .rate(&ada, &ticket.id, Rating::parse("5", "").unwrap())
+            .await,
+        Err(SupportError::NotRatable)
+    ));
+
+    let asked = AgentReply {
+        then: Some(TicketStatus::Pending),
+        ..reply("Which size do you need?")
+    };
+    let pending = shop
+        .support
+        .agent_reply(&agent, &ticket.id, asked)
+        .await
+        .unwrap();
+    assert_eq!(pending.status, TicketStatus::Pending);
+    assert!(pending.first_response_ms.is_some());
+    assert!(
+        !pending.clock.is_running(),
+        "waiting on the customer stops the clock"
+    );
+
+    let Replied::Added(reopened) = shop
+        .support
+        .customer_reply(&ada, &ticket.id, body("Large, thanks"))
+        .await
+        .unwrap()
+    else {
+        panic!("added to the ticket");
+    };
+    assert_eq!(reopened.status, TicketStatus::Open);
+    assert!(reopened.clock.is_running());
+
+    let solved = shop.support.customer_solve(&ada, &ticket.id).await.unwrap();
+    assert_eq!(solved.status, TicketStatus::Solved);
+    let rated = shop
+        .support
+        .rate(
+            &ada,
+            &ticket.id,
+            Rating::parse("4", "Quick and kind").unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(rated.rating.unwrap().score, 4);
+    assert!(matches!(
+        shop.support
+            .rate(&ada, &ticket.id, Rating::parse("1", "").unwrap())
+            .await,
+        Err(SupportError::AlreadyRated)
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_to_a_closed_ticket_starts_a_new_one_that_follows_it() {
+    let (_db, shop) = desk().await;
+    let ada = support::customer(&shop.store).await;
+    let agent = support::staff(&shop.store, "agent@cloudmart.test").await;
+    let ticket = shop
+        .support
+        .open(&ada, new_ticket("Parcel", "Where is my parcel?"))
+        .await
+        .unwrap();
+    shop.support
+        .set_status(&agent, &ticket.id, TicketStatus::Solved)
+        .await
+        .unwrap();
+    let closed = shop
+        .support
+        .set_status(&agent, &ticket.id, TicketStatus::Closed)
+        .await
+        .unwrap();
+    assert!(matches!(
+        shop.support
+            .set_status(&agent, &ticket.id, TicketStatus::Open)
+            .await,
+        Err(SupportError::InvalidTransition {
+            from: TicketStatus::Closed,
+            ..
+        })
+    ));
+    assert!(matches!(
+        shop.support
+            .agent_reply(&agent, &ticket.id, reply("One more thing"))
+            .await,
+        Err(SupportError::Closed)
+    ));
+
+    let Replied::FollowUp(next) = shop
+        .support
+        .customer_reply(&ada, &ticket.id, body("It came back!"))
+        .await
+        .unwrap()
+    else {
+        panic!("a closed ticket takes no reply");
+    };
+    assert_eq!(next.follows, Some(closed.number));
+    assert_eq!(next.subject.as_str(), "Re: Parcel");
+    assert_ne!(next.number, closed.number);
+    let still = shop
+        .support
+        .conversation_for_customer(&ada, &ticket.id)
+        .await
+        .unwrap();
+    assert_eq!(still.ticket.status, TicketStatus::Closed);
+    assert_eq!(still.messages.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_agents_taking_one_ticket_one_wins_and_the_other_is_told_who() {
+    let (_db, shop) = desk().await;
+    let ada = support::customer(&shop.store).await;
+    let sam = support::staff(&shop.store, "sam@cloudmart.test").await;
+    let kim = support::staff(&shop.store, "kim@cloudmart.test").await;
+    for _ in 0..5 {
+        let ticket = shop
+            .support
+            .open(&ada, new_ticket("Help", "Please help"))
+            .await
+            .unwrap();
+        let (a, b) = tokio::join!(
+            shop.support.take(&sam, &ticket.id),
+            shop.support.take(&kim, &ticket.id)
+        );
+        let winners = [a.is_ok(), b.is_ok()].iter().filter(|w| **w).count();
+        assert_eq!(winners, 1, "{a:?} / {b:?}");
+        let loser = if a.is_ok() { b } else { a };
+        match loser {
+            Err(SupportError::AlreadyTaken { by }) => {
+                assert!(by == "sam@cloudmart.test" || by == "kim@cloudmart.test")
+            }
+            other => panic!("{other:?}"),
+        }
+        let stored = shop
+            .support
+            .conversation_for_desk(&sam, &ticket.id)
+            .await
+            .unwrap()
+            .ticket;
+        assert!(stored.assignee.is_some());
+        assert_eq!(stored.version, 2, "one write");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_replies_each_get_their_own_message_number() {
+    let (_db, shop) = desk().await;
+    let ada = support::customer(&shop.store).await;
+    let sam = support::staff(&shop.store, "sam@cloudmart.test").await;
+    let ticket = shop
+        .support
+        .open(&ada, new_ticket("Help", "Please help"))
+        .await
+        .unwrap();
+    let customer_side = async {
+        for i in 0..4 {
+            shop.support
+                .customer_reply(&ada, &ticket.id, body(&format!("customer {i}")))
+                .await
+                .unwrap();
+        }
+    };
+    let agent_side = async {
+        for i in 0..4 {
+            shop.support
+                .agent_reply(&sam, &ticket.id, reply(&format!("agent {i}")))
+                .await
+                .unwrap();
+        }
+    };
+    tokio::join!(customer_side, agent_side);
+    let all = shop
+        .support
+        .conversation_for_desk(&sam, &ticket.id)
+        .await
+        .unwrap();
+    let seqs: Vec<u32> = all.messages.iter().map(|m| m.seq).collect();
+    assert_eq!(seqs, (1..=9).collect::<Vec<_>>());
+    assert_eq!(all.ticket.messages, 9);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_status_move_is_decided_on_the_status_it_is_written_over() {
+    let (_db, shop) = desk().await;
+    let ada = support::customer(&shop.store).await;
+    let sam = support::staff(&shop.store, "sam@cloudmart.test").await;
+    let kim = support::staff(&shop.store, "kim@cloudmart.test").await;
+    let ticket = shop
+        .support
+        .open(&ada, new_ticket("Help", "Please help"))
+        .await
+        .unwrap();
+    shop.support
+        .set_status(&sam, &ticket.id, TicketStatus::Solved)
+        .await
+        .unwrap();
+    // One closes it while the other reopens it. Whichever is written second is decided on
+    // what the first left, and neither move is allowed from the other's result (closed is
+    // final; an open ticket is solved before it is closed): exactly one wins.
+    let (close, reopen) = tokio::join!(
+        shop.support
+            .set_status(&sam, &ticket.id, TicketStatus::Closed),
+        shop.support
+            .set_status(&kim, &ticket.id, TicketStatus::Open),
+    );
+    let stored = shop
+        .support
+        .conversation_for_desk(&sam, &ticket.id)
+        .await
+        .unwrap()
+        .ticket;
+    match (close, reopen) {
+        (
+            Ok(_),
+            Err(SupportError::InvalidTransition {
+                from: TicketStatus::Closed,
+                ..
+            }),
+        ) => {
+            assert_eq!(stored.status, TicketStatus::Closed)
+        }
+        (
+            Err(SupportError::InvalidTransition {
+                from: TicketStatus::Open,
+                ..
+            }),
+            Ok(_),
+        ) => {
+            assert_eq!(stored.status, TicketStatus::Open)
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(stored.version, 3, "opened, solved, then one move");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_queue_puts_the_angriest_customer_first_and_filters_through_its_indexes() {
+    let (_db, shop) = desk().await;
+    let ada = support::customer(&shop.store).await;
+    let bob = support::customer(&shop.store).await;
+    let sam = support::staff(&shop.store, "sam@cloudmart.test").await;
+    let calm = shop
+        .support
+        .open(
+            &ada,
+            new_ticket("Question", "Could you tell me the size of the lamp?"),
+        )
+        .await
+        .unwrap();
+    let happy = shop
+        .support
+        .open(
+            &ada,
+            new_ticket("Thanks", "Great service, thank you so much!"),
+        )
+        .await
+        .unwrap();
+    let angry = shop
+        .support
+        .open(
+            &bob,
+            new_ticket(
+                "Broken",
+                "This is TERRIBLE. The lamp is broken and nobody answers. I am furious!!",
+            ),
+        )
+        .await
+        .unwrap();
+
+    let (queue, _) = shop
+        .support
+        .queue(&sam, &QueueFilter::default(), None, 10)
+        .await
+        .unwrap();
+    let order: Vec<_> = queue.iter().map(|t| t.id.clone()).collect();
+    assert_eq!(order, [angry.id.clone(), calm.id.clone(), happy.id.clone()]);
+
+    let negative = QueueFilter {
+        mood: Some(SentimentLabel::Negative),
+        ..QueueFilter::default()
+    };
+    let (only_angry, _) = shop.support.queue(&sam, &negative, None, 10).await.unwrap();
+    assert_eq!(only_angry.len(), 1);
+
+    shop.support.take(&sam, &calm.id).await.unwrap();
+    shop.support
+        .classify(
+            &sam,
+            &happy.id,
+            Priority::Urgent,
+            Tag::parse_list("praise").unwrap(),
+        )
+        .await
+        .unwrap();
+    let mine = QueueFilter {
+        assignee: AssigneeFilter::Me,
+        ..QueueFilter::default()
+    };
+    let (my_queue, _) = shop.support.queue(&sam, &mine, None, 10).await.unwrap();
+    assert_eq!(
+        my_queue.iter().map(|t| &t.id).collect::<Vec<_>>(),
+        [&calm.id]
+    );
+    let unassigned = QueueFilter {
+        assignee: AssigneeFilter::Unassigned,
+        ..QueueFilter::default()
+    };
+    let (free, _) = shop
+        .support
+        .queue(&sam, &unassigned, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(free.len(), 2);
+    let tagged = QueueFilter {
+        tag: Some(Tag::parse("praise").unwrap()),
+        priority: Some(Priority::Urgent),
+        ..QueueFilter::default()
+    };
+    let (praise, _) = shop.support.queue(&sam, &tagged, None, 10).await.unwrap();
+    assert_eq!(
+        praise.iter().map(|t| &t.id).collect::<Vec<_>>(),
+        [&happy.id]
+    );
+
+    // Pages follow the index: two, then the rest.
+    let (first, cursor) = shop
+        .support
+        .queue(&sam, &QueueFilter::default(), None, 2)
+        .await
+        .unwrap();
+    assert_eq!(first.len(), 2);
+    let (rest, end) = shop
+        .support
+        .queue(&sam, &QueueFilter::default(), cursor.as_ref(), 2)
+        .await
+        .unwrap();
+    assert_eq!(rest.len(), 1);
+    assert!(end.is_none());
+
+    // A pending ticket leaves the work to do; its own list holds it.
+    shop.support
+        .agent_reply(
+            &sam,
+            &angry.id,
+            AgentReply {
+                then: Some(TicketStatus::Pending),
+                ..reply("Sorry! Can you send a photo?")
+            },
+        )
+        .await
+        .unwrap();
+    let (work, _) = shop
+        .support
+        .queue(&sam, &QueueFilter::default(), None, 10)
+        .await
+        .unwrap();
+    assert!(work.iter().all(|t| t.id != angry.id));
+    let waiting = QueueFilter {
+        status: Some(TicketStatus::Pending),
+        ..QueueFilter::default()
+    };
+    let (pending, _) = shop.support.queue(&sam, &waiting, None, 10).await.unwrap();
+    assert_eq!(
+        pending.iter().map(|t| &t.id).collect::<Vec<_>>(),
+        [&angry.id]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_agent_action_is_in_the_audit_log() {
+    let (_db, shop) = desk().await;
+    let ada = support::customer(&shop.store).await;
+    let sam = support::staff(&shop.store, "sam@cloudmart.test").await;
+    let kim = support::principal(&shop.store, "kim@cloudmart.test", Role::Support)
+        .await
+        .staff()
+        .unwrap();
+    let ticket = shop
+        .support
+        .open(&ada, new_ticket("Help", "Please help"))
+        .await
+        .unwrap();
+    shop.support.take(&sam, &ticket.id).await.unwrap();
+    shop.support
+        .assign(&sam, &ticket.id, Some(kim.id()))
+        .await
+        .unwrap();
+    shop.support
+        .agent_reply(&kim, &ticket.id, reply("Hello!"))
+        .await
+        .unwrap();
+    shop.support
+        .agent_reply(
+            &kim,
+            &ticket.id,
+            AgentReply {
+                visibility: Visibility::Internal,
+                ..reply("note")
+            },
+        )
+        .await
+        .unwrap();
+    shop.support
+        .classify(&kim, &ticket.id, Priority::High, Vec::new())
+        .await
+        .unwrap();
+    shop.support
+        .set_status(&kim, &ticket.id, TicketStatus::Solved)
+        .await
+        .unwrap();
+
+    let log = AuditLog::new(shop.store.clone());
+    let filter = AuditFilter {
+        kind: Some(TargetKind::Ticket),
+        actor: None,
+    };
+    let month = domain::audit::month_of(domain::time::Timestamp::now());
+    let (entries, _) = log.page(&month, &filter, None, 50).await.unwrap();
+    let mut actions: Vec<_> = entries.iter().map(|e| e.action.as_str()).collect();
+    actions.sort_unstable();
+    assert_eq!(
+        actions,
+        [
+            "ticket.assigned",
+            "ticket.classified",
+            "ticket.noted",
+            "ticket.replied",
+            "ticket.status_changed",
+            "ticket.taken"
+        ]
+    );
+    assert!(entries
+        .iter()
+        .all(|e| e.target.label == ticket.number.to_string()));
+
+    let customer_as_agent = shop.support.assign(&sam, &ticket.id, Some(ada.id())).await;
+    assert!(matches!(customer_as_agent, Err(SupportError::Invalid(f)) if f[0].field == "assignee"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chat_hands_over_as_a_ticket_with_its_transcript() {
+    let (_db, shop) = desk().await;
+    let ada = support::customer(&shop.store).await;
+    let order = order_of(&shop, &ada, 2_000).await;
+    let handoff = HandOff {
+        subject: Subject::parse("Chat: refund for my order").unwrap(),
+        transcript: vec![
+            (
+                Author::Customer,
+                body("I want my money back, the lamp is awful"),
+            ),
+            (Author::Assistant, body("I can hand this to our team.")),
+            (Author::Customer, body("Yes please")),
+        ],
+        order: Some(order.id.clone()),
+    };
+    let ticket = shop.support.open_from_chat(&ada, handoff).await.unwrap();
+    assert_eq!(ticket.channel, domain::support::Channel::Chat);
+    assert_eq!(ticket.order.unwrap().id, order.id);
+    let seen = shop
+        .support
+        .conversation_for_customer(&ada, &ticket.id)
+        .await
+        .unwrap();
+    let authors: Vec<_> = seen.messages.iter().map(|m| m.author).collect();
+    assert_eq!(
+        authors,
+        [Author::Customer, Author::Assistant, Author::Customer]
+    );
+    assert!(
+        seen.messages[1].sentiment.is_none(),
+        "only the customer's words are scored"
+    );
+    assert_eq!(ticket.recent_scores.len(), 2);
+
+    let empty = HandOff {
+        subject: Subject::parse("Chat").unwrap(),
+        transcript: Vec::new(),
+        order: None,
+    };
+    assert!(
+        matches!(shop.support.open_from_chat(&ada, empty).await, Err(SupportError::Invalid(f)) if f[0].field == "transcript")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_opening_ticket_after_ticket_is_slowed_down() {
+    let (_db, shop) = desk().await;
+    let ada = support::customer(&shop.store).await;
+    for i in 0..domain::support::OPEN_PER_WINDOW {
+        shop.support
+            .open(&ada, new_ticket(&format!("Ticket {i}"), "Hello"))
+            .await
+            .unwrap();
+    }
+    match shop
+        .support
+        .open(&ada, new_ticket("One more", "Hello"))
+        .await
+    {
+        Err(SupportError::TooMany { retry_after_secs }) => assert!(retry_after_secs > 3_000),
+        other => panic!("{other:?}"),
+    }
+    let (all, _) = shop.support.customer_tickets(&ada, None, 20).await.unwrap();
+    assert_eq!(
+        all.len(),
+        domain::support::OPEN_PER_WINDOW,
+        "the refused one wrote nothing"
+    );
+    let bob = support::customer(&shop.store).await;
+    assert!(
+        shop.support
+            .open(&bob, new_ticket("Mine", "Hello"))
+            .await
+            .is_ok(),
+        "per account"
+    );
+}
