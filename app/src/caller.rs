@@ -46,6 +46,25 @@ pub async fn require_customer(return_to: &str) -> Result<Customer, FormError> {
         .ok_or_else(|| sign_in_first(return_to))
 }
 
+/// The signed-in support agent or admin, acting as staff. A visitor is sent to sign in and
+/// come back; a customer gets 403.
+pub async fn require_staff(return_to: &str) -> Result<domain::identity::Staff, FormError> {
+    let principal = principal().await?;
+    if let Some(staff) = principal.staff() {
+        return Ok(staff);
+    }
+    if principal.account().is_none() {
+        return Err(sign_in_first(return_to));
+    }
+    Err(crate::forms::reject(
+        FormError::Refused(STAFF_ONLY.into()),
+        http::StatusCode::FORBIDDEN,
+    ))
+}
+
+/// What a customer is told at the support desk's door.
+pub const STAFF_ONLY: &str = "This page is for the support team.";
+
 /// The signed-in admin. A visitor is sent to sign in and come back; anyone else gets 403.
 pub async fn require_admin(return_to: &str) -> Result<Admin, FormError> {
     let principal = principal().await?;

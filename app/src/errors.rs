@@ -49,6 +49,7 @@ mod mapping {
         domain::media::MediaError,
         domain::orders::OrderError,
         domain::store::StoreError,
+        domain::support::SupportError,
         domain::FieldError,
     );
 

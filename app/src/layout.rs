@@ -132,6 +132,9 @@ fn Footer() -> impl IntoView {
                             <a href="/" class="hover:text-indigo-700">"All products"</a>
                         </li>
                         <li>
+                            <a href="/account/support/new" class="hover:text-indigo-700">"Contact us"</a>
+                        </li>
+                        <li>
                             <a href="/sitemap.xml" class="hover:text-indigo-700">"Sitemap"</a>
                         </li>
                     </ul>

@@ -22,6 +22,7 @@ mod layout;
 mod not_found;
 pub mod orders;
 pub mod personal;
+pub mod support;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Title};
@@ -139,6 +140,27 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("account"), StaticSegment("api-tokens"))
                         view=identity::ApiTokensPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("account"), StaticSegment("support"))
+                        view=support::MyTicketsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("account"), StaticSegment("support"), StaticSegment("new"))
+                        view=support::ContactPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("account"), StaticSegment("support"), ParamSegment("id"))
+                        view=support::MyTicketPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=StaticSegment("support") view=support::DeskQueuePage ssr=SsrMode::Async />
+                    <Route
+                        path=(StaticSegment("support"), StaticSegment("tickets"), ParamSegment("id"))
+                        view=support::DeskTicketPage
                         ssr=SsrMode::Async
                     />
                     <Route path=StaticSegment("cart") view=cart::CartPage ssr=SsrMode::Async />

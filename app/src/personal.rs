@@ -49,6 +49,11 @@ pub fn slot_html(parts: &Personal, sign_out_url: &str) -> String {
             if account.role == Role::Admin {
                 html.push_str(&format!(r#"<a href="/admin" class="{LINK}">Admin</a>"#));
             }
+            if matches!(account.role, Role::Admin | Role::Support) {
+                html.push_str(&format!(
+                    r#"<a href="/support" class="{LINK}">Support desk</a>"#
+                ));
+            }
             html.push_str(&format!(
                 r#"<a href="/account/orders" class="{LINK}">My orders</a>"#
             ));
@@ -153,6 +158,7 @@ mod tests {
         assert!(html.contains(">Cart (3 items)</a>"));
         assert!(html.contains(r#"<form action="/api/sign_out" method="post">"#));
         assert!(!html.contains("/admin"));
+        assert!(!html.contains(r#"href="/support""#));
     }
 
     #[test]
@@ -164,5 +170,18 @@ mod tests {
         let html = slot_html(&parts, "/api/sign_out");
         assert!(html.contains(r#"<a href="/admin""#));
         assert!(html.contains(">Cart (1 item)</a>"));
+    }
+
+    #[test]
+    fn support_agents_and_admins_see_the_desk_link_and_agents_not_the_console() {
+        for (role, console) in [(Role::Support, false), (Role::Admin, true)] {
+            let parts = Personal {
+                account: Some(account("Sam", role)),
+                cart_count: 0,
+            };
+            let html = slot_html(&parts, "/api/sign_out");
+            assert!(html.contains(r#"<a href="/support""#), "{role:?}");
+            assert_eq!(html.contains(r#"href="/admin""#), console, "{role:?}");
+        }
     }
 }

@@ -14,6 +14,8 @@ What it serves:
   /                       the storefront (products, cart, checkout, /account/...)
   /admin                  the console (catalog, stock, orders, users, audit)
   /account/api-tokens     a signed-in user's REST API tokens (create, list, revoke)
+  /account/support        a customer's support tickets; /account/support/new: contact us
+  /support                the support desk: the queue, most urgent first (agents, admins)
   /api/v1                 the REST API (Authorization: Bearer <token>)
   /api/v1/openapi.json    its OpenAPI 3.1 document
   /api/docs               its reference page
@@ -153,6 +155,8 @@ pub struct RawSettings {
     pub site_root: String,
     #[command(flatten)]
     pub http: crate::limits::RawLimits,
+    #[command(flatten)]
+    pub support: crate::support_config::RawSupport,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -181,6 +185,8 @@ pub struct Config {
     pub media: String,
     /// Request limits, timeouts and the write rate limit.
     pub limits: crate::limits::HttpLimits,
+    /// The support desk's sentiment analyzer and SLA targets.
+    pub support: crate::support_config::SupportSettings,
 }
 
 /// A setting with an unusable value: displayed as one line naming it and what it accepts.
@@ -304,6 +310,7 @@ impl Config {
             public_url,
             site_root: PathBuf::from(&raw.site_root),
             limits: crate::limits::HttpLimits::parse(&raw.http)?,
+            support: crate::support_config::SupportSettings::parse(&raw.support)?,
         })
     }
 }

@@ -26,4 +26,5 @@ mod seo;
 mod serve;
 pub mod startup;
 mod static_files;
+pub mod support_config;
 pub mod telemetry;

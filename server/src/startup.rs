@@ -67,7 +67,7 @@ pub async fn open_store(config: &Config) -> Result<OpenStore, StartError> {
 const WORKERS_STOP: Duration = Duration::from_secs(5);
 
 /// Every background worker of a serving process, started: the catalog refresher, the catalog
-/// imports and, with the embedded store, its TTL sweep.
+/// imports, sentiment scoring and, with the embedded store, its TTL sweep.
 pub fn start_workers(services: &Services, embedded: Option<&EmbeddedDynamo>) -> Workers {
     let mut workers = Workers::new();
     let catalog = services.catalog.clone();
@@ -80,6 +80,10 @@ pub fn start_workers(services: &Services, embedded: Option<&EmbeddedDynamo>) -> 
     });
     let (imports, catalog) = (services.imports.clone(), services.catalog.clone());
     workers.spawn("catalog-imports", |stop| imports.run(catalog, stop));
+    let support = services.support.clone();
+    workers.spawn("sentiment-scoring", |stop| {
+        support.keep_scoring(domain::support::SCORING_INTERVAL, stop)
+    });
     if let Some(db) = embedded {
         let sweep = db.ttl_sweep();
         workers.spawn("ttl-sweep", |stop| sweep.run(TTL_SWEEP_EVERY, stop));
@@ -91,7 +95,10 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
     let OpenStore { store, embedded } = open_store(&config).await?;
     let media = MediaStore::open(&config.media)
         .map_err(|e| StartError::Invalid(format!("CLOUDMART_MEDIA {}: {e}", config.media)))?;
-    let services = Services::start(store).await?.with_media(media);
+    let services = Services::start(store)
+        .await?
+        .with_media(media)
+        .with_support(config.support.analyzer.clone(), config.support.sla);
     if embedded.is_some() {
         let report = demo::seed(&services.catalog).await?;
         if !report.already_seeded {
@@ -171,6 +178,41 @@ async fn create_demo_accounts(services: &Services) -> Result<(), StartError> {
         services.identity.ensure_account(form, role).await?;
     }
     tracing::info!("demo accounts created");
+    seed_demo_tickets(services).await
+}
+
+/// The demo customer's tickets, worked by the demo support agent (unless they have some).
+async fn seed_demo_tickets(services: &Services) -> Result<(), StartError> {
+    let principal = |email: &str| {
+        let email = domain::identity::Email::parse(email)
+            .map_err(|e| StartError::Invalid(format!("demo account {email}: {e}")));
+        async move {
+            let email = email?;
+            let user = services
+                .identity
+                .find_by_email(&email)
+                .await?
+                .ok_or_else(|| {
+                    StartError::Invalid(format!("no demo account {}", email.as_str()))
+                })?;
+            Ok::<_, StartError>(services.identity.principal_of(&user.account.id).await?)
+        }
+    };
+    let customer = principal(DEMO_ACCOUNTS[0].1).await?.customer();
+    let agent = principal(DEMO_ACCOUNTS[1].1).await?.staff();
+    let (Some(customer), Some(agent)) = (customer, agent) else {
+        return Err(StartError::Invalid(
+            "the demo accounts lack their roles".into(),
+        ));
+    };
+    let written = services
+        .support
+        .seed_demo(&customer, &agent)
+        .await
+        .map_err(|e| {
+            StartError::Invalid(format!("demo tickets: {}", domain::refusal::chain(&e)))
+        })?;
+    tracing::info!(tickets = written, "demo tickets seeded");
     Ok(())
 }
 

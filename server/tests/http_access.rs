@@ -17,6 +17,12 @@ use app::identity::server_fns::{ChangePassword, MyProfile, SaveProfile, SignIn, 
 use app::identity::{CreateApiToken, MyApiTokens, RevokeApiToken};
 use app::orders::server_fns::{CancelMyOrder, GetCheckout, MyOrder, MyOrders, PlaceOrder};
 use app::personal::PersonalParts;
+use app::support::customer_fns::{
+    ContactForm, MyTicket, MyTickets, OpenTicket, RateMyTicket, ReplyToTicket, SolveMyTicket,
+};
+use app::support::desk_fns::{
+    DeskClassify, DeskQueue, DeskRelease, DeskReply, DeskSetStatus, DeskTake, DeskTicket,
+};
 use axum::http::StatusCode;
 use domain::identity::Role;
 use leptos::server_fn::ServerFn;
@@ -28,6 +34,7 @@ const SOME_ORDER: &str = "8f0e2a4c-3b1d-4c5e-9f7a-1b2c3d4e5f60";
 const SOME_PRODUCT: &str = "01936b2e-7c4a-7b3e-9f1d-2a4b6c8d0e1f";
 const SOME_USER: &str = "01936b2e-7c4a-7b3e-9f1d-000000000001";
 const SOME_KEY: &str = "access-test-key-000001";
+const SOME_TICKET: &str = "01936b2e-7c4a-7b3e-9f1d-0000000000aa";
 
 /// Who a server function or page is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +43,8 @@ enum Access {
     Public,
     /// Any signed-in account, for itself.
     SignedIn,
+    /// Support agents and admins.
+    Staff,
     Admin,
 }
 
@@ -99,6 +108,44 @@ fn server_fns() -> Vec<(&'static str, String, Access)> {
                 "key={SOME_KEY}&name=A&line1=1+Road&city=Town&postal_code=12345&country=Nowhere"
             ),
             SignedIn,
+        ),
+        (MyTickets::PATH, String::new(), SignedIn),
+        (ContactForm::PATH, String::new(), SignedIn),
+        (
+            OpenTicket::PATH,
+            "subject=Access&message=Hello&order=".into(),
+            SignedIn,
+        ),
+        (MyTicket::PATH, format!("id={SOME_TICKET}"), SignedIn),
+        (
+            ReplyToTicket::PATH,
+            format!("id={SOME_TICKET}&message=Hello"),
+            SignedIn,
+        ),
+        (SolveMyTicket::PATH, format!("id={SOME_TICKET}"), SignedIn),
+        (
+            RateMyTicket::PATH,
+            format!("id={SOME_TICKET}&rating=5&comment="),
+            SignedIn,
+        ),
+        (DeskQueue::PATH, "status=open&assignee=me".into(), Staff),
+        (DeskTicket::PATH, format!("id={SOME_TICKET}"), Staff),
+        (DeskTake::PATH, format!("id={SOME_TICKET}"), Staff),
+        (DeskRelease::PATH, format!("id={SOME_TICKET}"), Staff),
+        (
+            DeskReply::PATH,
+            format!("id={SOME_TICKET}&message=Hello&visibility=public&then="),
+            Staff,
+        ),
+        (
+            DeskSetStatus::PATH,
+            format!("id={SOME_TICKET}&status=open"),
+            Staff,
+        ),
+        (
+            DeskClassify::PATH,
+            format!("id={SOME_TICKET}&priority=high&tags=x"),
+            Staff,
         ),
         (MyOrders::PATH, String::new(), SignedIn),
         (MyOrder::PATH, format!("id={SOME_ORDER}"), SignedIn),
@@ -167,6 +214,23 @@ fn pages() -> Vec<(&'static str, String, Access)> {
             format!("/account/orders/{SOME_ORDER}"),
             SignedIn,
         ),
+        ("/account/support", "/account/support".into(), SignedIn),
+        (
+            "/account/support/new",
+            format!("/account/support/new?order={SOME_ORDER}"),
+            SignedIn,
+        ),
+        (
+            "/account/support/{id}",
+            format!("/account/support/{SOME_TICKET}"),
+            SignedIn,
+        ),
+        ("/support", "/support?mood=negative".into(), Staff),
+        (
+            "/support/tickets/{id}",
+            format!("/support/tickets/{SOME_TICKET}"),
+            Staff,
+        ),
         ("/admin", "/admin".into(), Admin),
         ("/admin/orders", "/admin/orders".into(), Admin),
         (
@@ -205,13 +269,17 @@ fn refused_as_not_admin(page: &Page) -> bool {
     page.status == StatusCode::FORBIDDEN && page.body.contains("for admins")
 }
 
+fn refused_as_not_staff(page: &Page) -> bool {
+    page.status == StatusCode::FORBIDDEN && page.body.contains("for the support team")
+}
+
 fn refused_as_visitor(page: &Page) -> bool {
     page.status == StatusCode::UNAUTHORIZED && page.body.contains("Please sign in first")
 }
 
 /// Refused for who the caller is (not for what they sent: a wrong password is a 401 too).
 fn refused_for_who_they_are(page: &Page) -> bool {
-    refused_as_visitor(page) || refused_as_not_admin(page)
+    refused_as_visitor(page) || refused_as_not_admin(page) || refused_as_not_staff(page)
 }
 
 fn sent_to_sign_in(page: &Page) -> bool {
@@ -293,6 +361,26 @@ async fn every_server_function_refuses_whom_it_must_and_serves_whom_it_is_for() 
                     );
                 }
             }
+            Access::Staff => {
+                assert!(
+                    refused_as_visitor(&anonymous),
+                    "{path} anonymous: {}",
+                    anonymous.body
+                );
+                assert!(
+                    refused_as_not_staff(&as_customer),
+                    "{path} as customer: {}",
+                    as_customer.body
+                );
+                for (who, page) in [("support", &as_support), ("admin", &as_admin)] {
+                    assert!(
+                        !refused_for_who_they_are(page),
+                        "{path} as {who}: {} {}",
+                        page.status,
+                        page.body
+                    );
+                }
+            }
             Access::Admin => {
                 assert!(!anonymous.status.is_success(), "{path} anonymous");
                 for (who, page) in [("customer", &as_customer), ("support", &as_support)] {
@@ -326,7 +414,7 @@ async fn every_page_refuses_whom_it_must_and_serves_whom_it_is_for() {
                     anonymous.status
                 );
             }
-            Access::SignedIn | Access::Admin => {
+            Access::SignedIn | Access::Staff | Access::Admin => {
                 assert!(
                     anonymous.status.is_redirection(),
                     "{route}: {}",
@@ -342,6 +430,15 @@ async fn every_page_refuses_whom_it_must_and_serves_whom_it_is_for() {
         if access == Access::SignedIn {
             let served = app.request(visit(&url, Some(&customer))).await;
             assert!(!sent_to_sign_in(&served), "{route} as customer");
+        }
+        if access == Access::Staff {
+            let refused = app.request(visit(&url, Some(&customer))).await;
+            assert!(refused_as_not_staff(&refused), "{route} as customer");
+            for (who, cookie) in [("support", &support), ("admin", &admin)] {
+                let served = app.request(visit(&url, Some(cookie))).await;
+                assert!(!refused_for_who_they_are(&served), "{route} as {who}");
+                assert!(!sent_to_sign_in(&served), "{route} as {who}");
+            }
         }
         if access == Access::Admin {
             for (who, cookie) in [("customer", &customer), ("support", &support)] {

@@ -45,6 +45,11 @@ pub fn ProfilePage() -> impl IntoView {
                                     <p class="mt-1 text-sm text-slate-600">"For scripts and other systems that use the CloudMart API as you."</p>
                                     <a href="/account/api-tokens" class="mt-3 inline-block font-semibold text-indigo-700 underline">"Manage API tokens"</a>
                                 </section>
+                                <section aria-labelledby="support-title" class="h-fit rounded-lg border border-slate-200 bg-white p-4">
+                                    <h2 id="support-title" class="text-lg font-semibold">"Support"</h2>
+                                    <p class="mt-1 text-sm text-slate-600">"Your conversations with our team."</p>
+                                    <a href="/account/support" class="mt-3 inline-block font-semibold text-indigo-700 underline">"Your support tickets"</a>
+                                </section>
                             </div>
                         </div>
                     }.into_any(),

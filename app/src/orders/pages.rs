@@ -150,6 +150,7 @@ pub fn OrderPage() -> impl IntoView {
 #[component]
 fn OrderView(order: Order, cancel: ServerAction<CancelMyOrder>) -> impl IntoView {
     let title = format!("Order {}", order.number);
+    let ask = format!("/account/support/new?order={}", order.id.as_str());
     view! {
         <Title text=title.clone() />
         <Meta name="robots" content="noindex" />
@@ -169,6 +170,7 @@ fn OrderView(order: Order, cancel: ServerAction<CancelMyOrder>) -> impl IntoView
                 {move || cancel.value().get().and_then(|r| r.err()).map(|e| view! {
                     <p role="alert" class="text-sm text-rose-800">{e.to_string()}</p>
                 })}
+                <a href=ask class="text-center font-semibold text-indigo-700 underline">"Ask us about this order"</a>
             </aside>
         </div>
     }
