@@ -118,6 +118,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=(StaticSegment("admin"), StaticSegment("canned-replies"))
+                        view=admin::AdminCannedRepliesPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=(StaticSegment("admin"), StaticSegment("audit"))
                         view=admin::AdminAuditPage
                         ssr=SsrMode::Async

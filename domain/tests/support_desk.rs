@@ -16,8 +16,8 @@ use domain::support::queue::{AssigneeFilter, QueueFilter};
 use domain::support::sentiment::SentimentLabel;
 use domain::support::ticket::{HandOff, NewTicket};
 use domain::support::{
-    AgentReply, Author, MessageBody, Priority, Rating, Replied, Subject, SupportError, Tag,
-    TicketStatus, Visibility,
+    AgentReply, Author, MessageBody, Priority, Rating, Replied, ReplyBody, Subject, SupportError,
+    Tag, TicketStatus, Visibility,
 };
 use domain::{Currency, Money};
 
@@ -38,7 +38,7 @@ fn body(text: &str) -> MessageBody {
 
 fn reply(text: &str) -> AgentReply {
     AgentReply {
-        body: body(text),
+        body: ReplyBody::Written(body(text)),
         visibility: Visibility::Public,
         then: None,
     }
@@ -166,7 +166,7 @@ async fn an_internal_note_never_reaches_the_customer() {
         .await
         .unwrap();
     let note = AgentReply {
-        body: body("Customer has asked twice before; check with finance"),
+        body: ReplyBody::Written(body("Customer has asked twice before; check with finance")),
         visibility: Visibility::Internal,
         then: None,
     };
@@ -730,4 +730,111 @@ async fn a_customer_opening_ticket_after_ticket_is_slowed_down() {
             .is_ok(),
         "per account"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_canned_reply_is_sent_filled_in_for_the_ticket() {
+    let (_db, shop) = desk().await;
+    let ada = support::customer(&shop.store).await;
+    let admin = support::admin(&shop.store, "admin@cloudmart.test").await;
+    let sam = support::staff(&shop.store, "sam@cloudmart.test").await;
+    let order = order_of(&shop, &ada, 3_000).await;
+    let mut new = new_ticket("Late", "Where is it?");
+    new.order = Some(order.id.clone());
+    let ticket = shop.support.open(&ada, new).await.unwrap();
+
+    let canned = shop
+        .support
+        .save_canned(
+            &admin,
+            None,
+            "Sorry for the wait",
+            "Hi {first_name}, {order_number} ({ticket_number}) ships today. — {agent_email}",
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        shop.support.save_canned(&admin, None, "Bad", "Dear {firstname}").await,
+        Err(SupportError::Invalid(f)) if f[0].field == "body"
+    ));
+    let canned_reply = AgentReply {
+        body: ReplyBody::Canned(canned.id.clone()),
+        visibility: Visibility::Public,
+        then: None,
+    };
+    shop.support
+        .agent_reply(&sam, &ticket.id, canned_reply)
+        .await
+        .unwrap();
+    let seen = shop
+        .support
+        .conversation_for_customer(&ada, &ticket.id)
+        .await
+        .unwrap();
+    let first_name = ada
+        .account()
+        .name
+        .as_str()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        seen.messages[1].body.as_str(),
+        format!(
+            "Hi {first_name}, {} ({}) ships today. — sam@cloudmart.test",
+            order.number, ticket.number
+        )
+    );
+
+    let unknown = AgentReply {
+        body: ReplyBody::Canned("no-such-reply".into()),
+        visibility: Visibility::Public,
+        then: None,
+    };
+    assert!(matches!(
+        shop.support.agent_reply(&sam, &ticket.id, unknown).await,
+        Err(SupportError::Invalid(f)) if f[0].field == "canned"
+    ));
+
+    let edited = shop
+        .support
+        .save_canned(
+            &admin,
+            Some(&canned.id),
+            "Sorry for the wait",
+            "Hello {customer_name}",
+        )
+        .await
+        .unwrap();
+    assert_eq!(edited.id, canned.id);
+    shop.support
+        .delete_canned(&admin, &canned.id)
+        .await
+        .unwrap();
+    assert!(shop.support.canned_replies(&sam).await.unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_admins_adding_canned_replies_at_once_keep_both() {
+    let (_db, shop) = desk().await;
+    let admin = support::admin(&shop.store, "admin@cloudmart.test").await;
+    let other = support::admin(&shop.store, "other@cloudmart.test").await;
+    let (a, b) = tokio::join!(
+        shop.support.save_canned(&admin, None, "One", "First text"),
+        shop.support.save_canned(&other, None, "Two", "Second text"),
+    );
+    a.unwrap();
+    b.unwrap();
+    let sam = support::staff(&shop.store, "sam@cloudmart.test").await;
+    let mut titles: Vec<_> = shop
+        .support
+        .canned_replies(&sam)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.title)
+        .collect();
+    titles.sort();
+    assert_eq!(titles, ["One", "Two"]);
 }

@@ -200,6 +200,7 @@ async fn seed_demo_tickets(services: &Services) -> Result<(), StartError> {
     };
     let customer = principal(DEMO_ACCOUNTS[0].1).await?.customer();
     let agent = principal(DEMO_ACCOUNTS[1].1).await?.staff();
+    let admin = principal(DEMO_ACCOUNTS[2].1).await?.admin();
     let (Some(customer), Some(agent)) = (customer, agent) else {
         return Err(StartError::Invalid(
             "the demo accounts lack their roles".into(),
@@ -207,7 +208,7 @@ async fn seed_demo_tickets(services: &Services) -> Result<(), StartError> {
     };
     let written = services
         .support
-        .seed_demo(&customer, &agent)
+        .seed_demo(&customer, &agent, admin.as_ref())
         .await
         .map_err(|e| {
             StartError::Invalid(format!("demo tickets: {}", domain::refusal::chain(&e)))

@@ -7,9 +7,9 @@
 mod support;
 
 use app::admin::{
-    AdminAdjustStock, AdminAudit, AdminChangeAccess, AdminGate, AdminImportProgress,
-    AdminMoveOrder, AdminOrder, AdminOrders, AdminOverview, AdminProduct, AdminProducts,
-    AdminSaveProduct, AdminUser, AdminUsers,
+    AdminAdjustStock, AdminAudit, AdminCannedReplies, AdminChangeAccess, AdminDeleteCannedReply,
+    AdminGate, AdminImportProgress, AdminMoveOrder, AdminOrder, AdminOrders, AdminOverview,
+    AdminProduct, AdminProducts, AdminSaveCannedReply, AdminSaveProduct, AdminUser, AdminUsers,
 };
 use app::cart::server_fns::{AddToCart, GetCart, RemoveCartLine, UpdateCartLine};
 use app::catalog::server_fns::{GetCatalogPage, GetProductPage};
@@ -134,7 +134,7 @@ fn server_fns() -> Vec<(&'static str, String, Access)> {
         (DeskRelease::PATH, format!("id={SOME_TICKET}"), Staff),
         (
             DeskReply::PATH,
-            format!("id={SOME_TICKET}&message=Hello&visibility=public&then="),
+            format!("id={SOME_TICKET}&message=Hello&visibility=public&then=&canned="),
             Staff,
         ),
         (
@@ -177,6 +177,17 @@ fn server_fns() -> Vec<(&'static str, String, Access)> {
             Admin,
         ),
         (AdminAudit::PATH, "kind=product".into(), Admin),
+        (AdminCannedReplies::PATH, String::new(), Admin),
+        (
+            AdminSaveCannedReply::PATH,
+            "id=&title=Access&body=Hello+%7Bfirst_name%7D".into(),
+            Admin,
+        ),
+        (
+            AdminDeleteCannedReply::PATH,
+            "id=no-such-reply".into(),
+            Admin,
+        ),
         (AdminImportProgress::PATH, format!("id={SOME_ORDER}"), Admin),
         (AdminUsers::PATH, "role=admin".into(), Admin),
         (AdminUser::PATH, format!("id={SOME_USER}"), Admin),
@@ -256,6 +267,11 @@ fn pages() -> Vec<(&'static str, String, Access)> {
             Admin,
         ),
         ("/admin/audit", "/admin/audit?kind=order".into(), Admin),
+        (
+            "/admin/canned-replies",
+            "/admin/canned-replies?edit=x".into(),
+            Admin,
+        ),
         ("/admin/catalog", "/admin/catalog".into(), Admin),
         (
             "/admin/catalog/import/{id}",

@@ -2,6 +2,7 @@
 //! every server function (all of which live under [`API_PREFIX`]).
 
 mod audit;
+mod canned;
 mod catalog_csv;
 mod catalog_fns;
 mod pages;
@@ -10,6 +11,9 @@ mod server_fns;
 mod users;
 
 pub use audit::{AdminAudit, AdminAuditPage, AuditTable};
+pub use canned::{
+    AdminCannedReplies, AdminCannedRepliesPage, AdminDeleteCannedReply, AdminSaveCannedReply,
+};
 pub use catalog_csv::{AdminCatalogPage, AdminImportPage, AdminImportProgress};
 pub use catalog_fns::{AdminAdjustStock, AdminProduct, AdminProducts, AdminSaveProduct};
 pub use pages::{AdminOrderListPage, AdminOrderPage, AdminOverviewPage};

@@ -31,6 +31,7 @@ pub(super) fn AdminFrame(children: Children) -> impl IntoView {
                 <a href="/admin/orders" class="font-medium text-indigo-700 underline">"Orders"</a>
                 <a href="/admin/products" class="font-medium text-indigo-700 underline">"Products"</a>
                 <a href="/admin/users" class="font-medium text-indigo-700 underline">"Users"</a>
+                <a href="/admin/canned-replies" class="font-medium text-indigo-700 underline">"Canned replies"</a>
                 <a href="/admin/audit" class="font-medium text-indigo-700 underline">"Audit log"</a>
             </nav>
             {children()}

@@ -49,6 +49,8 @@ pub struct DeskTicketView {
     pub admin: bool,
     /// The viewer's own user id.
     pub me: String,
+    /// The canned replies to pick from: `(id, title)`.
+    pub canned: Vec<(String, String)>,
 }
 
 #[cfg(feature = "ssr")]
@@ -167,6 +169,13 @@ pub async fn desk_ticket(id: String) -> Result<Option<DeskTicketView>, FormError
         orders,
         admin: staff.role() == domain::identity::Role::Admin,
         me: staff.id().as_str().to_owned(),
+        canned: services
+            .support
+            .canned_replies(&staff)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c.title))
+            .collect(),
         conversation,
     }))
 }
@@ -205,13 +214,14 @@ pub async fn desk_reply(
     message: String,
     visibility: String,
     then: Option<String>,
+    canned: Option<String>,
 ) -> Result<(), FormError> {
     use domain::support::ticket::TicketId;
-    use domain::support::{AgentReply, MessageBody, TicketStatus, Visibility};
+    use domain::support::{AgentReply, ReplyBody, TicketStatus, Visibility};
     let services = crate::services()?;
     let staff = crate::caller::require_staff(DESK_PATH).await?;
     let id = TicketId::parse(&id)?;
-    let body = MessageBody::parse(&message)?;
+    let body = ReplyBody::parse(&message, canned.as_deref())?;
     let visibility = match visibility.trim() {
         "internal" => Visibility::Internal,
         "public" => Visibility::Public,

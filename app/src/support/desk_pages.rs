@@ -287,6 +287,7 @@ fn TicketView(ticket: DeskTicketView) -> impl IntoView {
         orders,
         admin,
         me,
+        canned,
     } = ticket;
     let t = conversation.ticket;
     let id = t.id.as_str().to_owned();
@@ -316,7 +317,7 @@ fn TicketView(ticket: DeskTicketView) -> impl IntoView {
                 <ol class="mt-2 flex flex-col gap-3">
                     {conversation.messages.into_iter().map(|m| view! { <DeskMessage message=m /> }).collect_view()}
                 </ol>
-                {(t.status != TicketStatus::Closed).then(|| view! { <DeskReplyForm id=id.clone() status=t.status /> })}
+                {(t.status != TicketStatus::Closed).then(|| view! { <DeskReplyForm id=id.clone() status=t.status canned /> })}
             </section>
             <aside class="flex flex-col gap-4">
                 <section aria-labelledby="customer-title" class="rounded-lg border border-slate-200 bg-white p-4">
@@ -402,7 +403,7 @@ fn DeskMessage(message: Message) -> impl IntoView {
 }
 
 #[component]
-fn DeskReplyForm(id: String, status: TicketStatus) -> impl IntoView {
+fn DeskReplyForm(id: String, status: TicketStatus, canned: Vec<(String, String)>) -> impl IntoView {
     let form = PostedForm::<DeskReply>::new();
     let value = form.value();
     let mut then = vec![(
@@ -426,6 +427,13 @@ fn DeskReplyForm(id: String, status: TicketStatus) -> impl IntoView {
             <div class="mt-6 flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4">
                 {form_message(value)}
                 <input type="hidden" name="id" value=id />
+                {(!canned.is_empty()).then(|| {
+                    let mut options = vec![(String::new(), "None: send what I write".to_owned())];
+                    options.extend(canned);
+                    view! {
+                        <SelectField label="Canned reply (sent if you write nothing)" name="canned" options selected="" error=field_error(value, "canned") />
+                    }
+                })}
                 <TextAreaField label="Message" name="message" value="" maxlength=MessageBody::MAX_CHARS as u32 error=field_error(value, "message") />
                 <fieldset class="flex flex-wrap gap-4">
                     <legend class="font-medium">"Who sees it"</legend>

@@ -9,7 +9,7 @@ use super::{
     TicketStatus, Visibility,
 };
 use crate::audit::ActedBy;
-use crate::identity::{Customer, Staff};
+use crate::identity::{Admin, Customer, Staff};
 use crate::store::Transaction;
 use crate::time::Timestamp;
 
@@ -185,19 +185,44 @@ const TICKETS: &[DemoTicket] = &[
     },
 ];
 
+/// The demo's canned replies: `(title, text)`.
+const CANNED: &[(&str, &str)] = &[
+    (
+        "Sorry about the damage",
+        "Hi {first_name}, I am so sorry {order_number} arrived damaged. A replacement is on its way today, free of charge, and you can keep or recycle the damaged one. — {agent_email}",
+    ),
+    (
+        "Where is my parcel",
+        "Hi {first_name}, thanks for your patience. I have asked the courier about {order_number} and will write again within a day with news.",
+    ),
+    (
+        "Glad we could help",
+        "Thank you, {first_name}! I am marking {ticket_number} as solved; just reply if anything else comes up.",
+    ),
+];
+
 impl SupportService {
     /// Writes the demo tickets of `customer`, worked by `agent`, unless the customer has
     /// tickets already. Returns how many it wrote.
+    /// The demo's canned replies are written too, by `admin`, unless there are some.
     pub async fn seed_demo(
         &self,
         customer: &Customer,
         agent: &Staff,
+        admin: Option<&Admin>,
     ) -> Result<usize, SupportError> {
         let (existing, _) = self.customer_tickets(customer, None, 1).await?;
         if !existing.is_empty() {
             return Ok(0);
         }
         let now = Timestamp::now();
+        if self.canned_replies(agent).await?.is_empty() {
+            if let Some(admin) = admin {
+                for (title, body) in CANNED {
+                    self.save_canned(admin, None, title, body).await?;
+                }
+            }
+        }
         for demo in TICKETS {
             self.write_demo(customer, agent, demo, now).await?;
         }
@@ -311,6 +336,9 @@ mod tests {
             "some happy"
         );
         assert!(TICKETS.len() >= 12);
+        for (title, body) in CANNED {
+            assert!(super::super::canned::parse(title, body).is_ok(), "{title}");
+        }
         for t in TICKETS {
             assert!(Subject::parse(t.subject).is_ok());
             assert!(Tag::parse_list(t.tags).is_ok());

@@ -7,12 +7,14 @@
 //! - `sentiment`: scores, moods, the offline analyzer and the Azure client.
 //! - `ticket`: a ticket, its messages and the views of them.
 //! - `queue`: the agents' queue filter.
+//! - `canned`: canned replies and their placeholders.
 //! - `service` and `table` (server only): the desk's writes and reads over DynamoDB.
 
 use serde::{Deserialize, Serialize};
 
 use crate::FieldError;
 
+pub mod canned;
 #[cfg(feature = "ssr")]
 mod demo;
 #[cfg(feature = "ssr")]
@@ -31,7 +33,9 @@ pub mod ticket;
 #[cfg(feature = "ssr")]
 pub use error::SupportError;
 #[cfg(feature = "ssr")]
-pub use service::{AgentReply, Replied, SupportService, OPEN_PER_WINDOW, SCORING_INTERVAL};
+pub use service::{
+    AgentReply, Replied, ReplyBody, SupportService, OPEN_PER_WINDOW, SCORING_INTERVAL,
+};
 pub use status::{TicketMover, TicketStatus};
 
 /// How urgent the desk considers a ticket.

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use aws_sdk_dynamodb::types::TransactWriteItem;
 
+use super::canned::CannedReply;
 use super::queue::{AssigneeFilter, QueueFilter};
 use super::sentiment::provider::{Analyzer, SentimentAnalyzer};
 use super::sentiment::Sentiment;
@@ -22,7 +23,7 @@ use super::{
     TicketNumber, TicketStatus, Visibility,
 };
 use crate::audit::{ActedBy, AuditEntry, AuditLog, Change, Target, TargetKind};
-use crate::identity::{Customer, IdentityService, Staff, UserId};
+use crate::identity::{Admin, Customer, IdentityService, Staff, UserId};
 use crate::orders::{OrderId, OrderService, OrderStatus};
 use crate::store::{Store, TransactError, Transaction};
 use crate::time::Timestamp;
@@ -79,11 +80,29 @@ impl Replied {
     }
 }
 
+/// What an agent sends: their own words, or a canned reply (by id) filled in for the ticket.
+#[derive(Debug, Clone)]
+pub enum ReplyBody {
+    Written(MessageBody),
+    Canned(String),
+}
+
+impl ReplyBody {
+    /// The reply form's text and canned choice: what the agent wrote, if anything, else the
+    /// canned reply they chose; neither is a refusal of the message.
+    pub fn parse(message: &str, canned: Option<&str>) -> Result<Self, FieldError> {
+        match canned.map(str::trim).filter(|c| !c.is_empty()) {
+            Some(choice) if message.trim().is_empty() => Ok(ReplyBody::Canned(choice.to_owned())),
+            _ => MessageBody::parse(message).map(ReplyBody::Written),
+        }
+    }
+}
+
 /// An agent's reply: what they wrote, whether the customer sees it, and the status it leaves
 /// the ticket in (`None`: open if it was new, else as it is).
 #[derive(Debug, Clone)]
 pub struct AgentReply {
-    pub body: MessageBody,
+    pub body: ReplyBody,
     pub visibility: Visibility,
     pub then: Option<TicketStatus>,
 }
@@ -680,6 +699,17 @@ impl SupportService {
         id: &TicketId,
         reply: AgentReply,
     ) -> Result<Ticket, SupportError> {
+        let canned =
+            match &reply.body {
+                ReplyBody::Written(_) => None,
+                ReplyBody::Canned(choice) => {
+                    let (replies, _) = table::canned(&self.store).await?;
+                    let found = replies.into_iter().find(|r| &r.id == choice);
+                    Some(found.ok_or_else(|| {
+                        FieldError::new("canned", "is not one of the canned replies")
+                    })?)
+                }
+            };
         let (ticket, ()) = self
             .change(id, |t, now| {
                 let from = t.status;
@@ -700,12 +730,21 @@ impl SupportService {
                         t.first_response_ms = Some(t.clock.elapsed_ms(now));
                     }
                 }
+                let body = match (&reply.body, &canned) {
+                    (ReplyBody::Written(body), _) => body.clone(),
+                    (ReplyBody::Canned(_), Some(c)) => {
+                        let text = super::canned::render(&c.body, t, staff.email().as_str());
+                        MessageBody::parse(&text)
+                            .map_err(|e| FieldError::new("canned", e.message))?
+                    }
+                    (ReplyBody::Canned(_), None) => return Err(SupportError::NotFound),
+                };
                 let message = self.append(
                     t,
                     Author::Agent,
                     staff.email().as_str(),
                     reply.visibility,
-                    reply.body.clone(),
+                    body,
                     now,
                 );
                 let action = match reply.visibility {
@@ -723,6 +762,74 @@ impl SupportService {
             })
             .await?;
         Ok(ticket)
+    }
+
+    /// The canned replies, in the order admins keep them.
+    pub async fn canned_replies(&self, _staff: &Staff) -> Result<Vec<CannedReply>, SupportError> {
+        Ok(table::canned(&self.store).await?.0)
+    }
+
+    /// Adds a canned reply (`id` `None`) or replaces the one with `id`, keeping its place.
+    #[tracing::instrument(name = "support.save_canned", skip_all)]
+    pub async fn save_canned(
+        &self,
+        _admin: &Admin,
+        id: Option<&str>,
+        title: &str,
+        body: &str,
+    ) -> Result<CannedReply, SupportError> {
+        let (title, body) = super::canned::parse(title, body)?;
+        self.change_canned(|replies| {
+            let reply = CannedReply {
+                id: id.map_or_else(|| uuid::Uuid::now_v7().to_string(), str::to_owned),
+                title: title.clone(),
+                body: body.clone(),
+            };
+            let full = replies.len() >= super::canned::MAX_CANNED;
+            match replies.iter_mut().find(|r| r.id == reply.id) {
+                Some(existing) => *existing = reply.clone(),
+                None if id.is_some() => return Err(SupportError::NotFound),
+                None if full => {
+                    return Err(FieldError::new(
+                        "title",
+                        format!(
+                            "there are {} canned replies already; remove one first",
+                            super::canned::MAX_CANNED
+                        ),
+                    )
+                    .into())
+                }
+                None => replies.push(reply.clone()),
+            }
+            Ok(reply)
+        })
+        .await
+    }
+
+    /// Removes a canned reply (removing one that is gone changes nothing).
+    #[tracing::instrument(name = "support.delete_canned", skip_all)]
+    pub async fn delete_canned(&self, _admin: &Admin, id: &str) -> Result<(), SupportError> {
+        self.change_canned(|replies| {
+            replies.retain(|r| r.id != id);
+            Ok(())
+        })
+        .await
+    }
+
+    /// Reads the canned replies, lets `change` edit them, and writes them if no one else did
+    /// meanwhile; else edits again on a fresh read.
+    async fn change_canned<T>(
+        &self,
+        mut change: impl FnMut(&mut Vec<CannedReply>) -> Result<T, SupportError>,
+    ) -> Result<T, SupportError> {
+        for _ in 0..CHANGE_ATTEMPTS {
+            let (mut replies, version) = table::canned(&self.store).await?;
+            let out = change(&mut replies)?;
+            if table::put_canned(&self.store, &replies, version).await? {
+                return Ok(out);
+            }
+        }
+        Err(SupportError::Busy)
     }
 
     /// The agent takes an unassigned ticket. Of two agents taking one ticket, one has it and

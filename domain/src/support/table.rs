@@ -11,9 +11,12 @@
 //!   customer message waits for its score it carries `unscored`, which lists it for the
 //!   scoring worker.
 //! - `N#<number>`: the claim of a ticket number; `C#number`: the counter handing them out.
+//! - `R#canned`: every canned reply, as one JSON list (`doc`) with a `canned_version` that
+//!   each change is conditional on (admins keep a few dozen; one read serves a reply form).
 
 use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteItem};
 
+use super::canned::CannedReply;
 use super::ticket::{Message, Ticket, TicketId};
 use super::{TicketNumber, TicketStatus};
 use crate::store::attr::{n, s, Item, Reader};
@@ -309,4 +312,50 @@ pub async fn page(
         .map(ticket_from_item)
         .collect::<Result<_, _>>()?;
     Ok((tickets, next))
+}
+
+const CANNED_PK: &str = "R#canned";
+
+/// The canned replies and the version they were read at (`None`: there are none yet).
+pub async fn canned(store: &Store) -> Result<(Vec<CannedReply>, Option<u64>), StoreError> {
+    let Some(item) = store
+        .get_by_pk(&store.tables.tickets(), CANNED_PK.to_owned())
+        .await?
+    else {
+        return Ok((Vec::new(), None));
+    };
+    let version = Reader::new(TABLE, &item).number("canned_version")?;
+    Ok((decode(&item)?, Some(version)))
+}
+
+/// Writes the canned replies if they are still at `expected`; `false` if someone changed
+/// them meanwhile.
+pub async fn put_canned(
+    store: &Store,
+    replies: &[CannedReply],
+    expected: Option<u64>,
+) -> Result<bool, StoreError> {
+    let request = store
+        .client
+        .put_item()
+        .table_name(store.tables.tickets())
+        .item("pk", s(CANNED_PK))
+        .item("doc", s(encode(&replies)?))
+        .item("canned_version", n(expected.map_or(1, |v| v + 1)));
+    let request = match expected {
+        None => request.condition_expression("attribute_not_exists(pk)"),
+        Some(v) => request
+            .condition_expression("canned_version = :read")
+            .expression_attribute_values(":read", n(v)),
+    };
+    match request.send().await {
+        Ok(_) => Ok(true),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(StoreError::call("PutItem", e)),
+    }
 }
