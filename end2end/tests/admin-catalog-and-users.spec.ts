@@ -39,7 +39,10 @@ test('an admin creates a product, sees it in the shop, adjusts its stock and arc
   await expect(page.getByRole('status')).toContainText('The image is saved.');
   const preview = page.getByRole('img', { name: `Current image of ${name}` });
   await expect(preview).toHaveAttribute('src', /^\/media\/products\/.+-thumb\.jpg$/);
-  expect(await preview.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+  // The thumbnail loads (polled: the browser fetches it after the page is shown).
+  await expect
+    .poll(() => preview.evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0)), { timeout: 5_000 })
+    .toBeGreaterThan(0);
 
   // In the shop at once.
   await page.getByRole('link', { name: 'View in shop' }).click();

@@ -83,6 +83,15 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(customer.getByRole('status')).toContainText('Thank you for rating');
       await expect(customer.getByLabel('5 out of 5')).toBeVisible();
 
+      // The admin sees the ticket on the order's console page.
+      const orderHref = await customer.getByRole('link', { name: /^CM-/ }).getAttribute('href');
+      const adminContext = await browser.newContext({ baseURL, javaScriptEnabled });
+      const admin = await adminContext.newPage();
+      await signIn(admin, 'admin@cloudmart.test', 'admin-demo-pass');
+      await admin.goto(orderHref!.replace('/account/orders/', '/admin/orders/'));
+      await expect(admin.getByRole('link', { name: `${number} · Broken on arrival` })).toBeVisible();
+      await adminContext.close();
+
       await customer.goto('/account/support');
       await expect(customer.getByRole('link', { name: new RegExp(`${number} · Broken on arrival`) })).toBeVisible();
       await agentContext.close();

@@ -152,8 +152,7 @@ fn target_href(entry: &AuditEntry) -> Option<String> {
         TargetKind::Product => Some(format!("/admin/products/{id}")),
         TargetKind::Order => Some(format!("/admin/orders/{id}")),
         TargetKind::User => Some(format!("/admin/users/{id}")),
-        // No page shows one ticket yet: the support desk comes with its pages.
-        TargetKind::Ticket => None,
+        TargetKind::Ticket => Some(format!("/support/tickets/{id}")),
     }
 }
 

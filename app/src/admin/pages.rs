@@ -1,6 +1,8 @@
 //! `/admin`: today and the last 7 days, low stock, recent orders.
 
-use super::server_fns::{admin_order, admin_orders, admin_overview, AdminMoveOrder, Overview};
+use super::server_fns::{
+    admin_order, admin_orders, admin_overview, AdminMoveOrder, OrderTicket, Overview,
+};
 use crate::orders::{OrderContents, ShippingTo};
 use domain::orders::{Order, OrderStatus};
 use domain::{Currency, Money};
@@ -251,7 +253,7 @@ pub fn AdminOrderPage() -> impl IntoView {
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match order.await {
-                        Ok(Some(order)) => view! { <AdminOrderView order moving /> }.into_any(),
+                        Ok(Some(detail)) => view! { <AdminOrderView order=detail.order tickets=detail.tickets moving /> }.into_any(),
                         Ok(None) => view! { <crate::NotFound /> }.into_any(),
                         Err(e) => view! { <Failure error=e /> }.into_any(),
                     }
@@ -262,7 +264,11 @@ pub fn AdminOrderPage() -> impl IntoView {
 }
 
 #[component]
-fn AdminOrderView(order: Order, moving: ServerAction<AdminMoveOrder>) -> impl IntoView {
+fn AdminOrderView(
+    order: Order,
+    tickets: Vec<OrderTicket>,
+    moving: ServerAction<AdminMoveOrder>,
+) -> impl IntoView {
     let title = format!("Order {}", order.number);
     let id = order.id.as_str().to_owned();
     view! {
@@ -276,6 +282,23 @@ fn AdminOrderView(order: Order, moving: ServerAction<AdminMoveOrder>) -> impl In
             <OrderContents order=order.clone() />
             <aside class="flex flex-col gap-4">
                 <ShippingTo order=order.clone() />
+                <section aria-labelledby="order-tickets-title" class="rounded-lg border border-slate-200 bg-white p-4">
+                    <h2 id="order-tickets-title" class="font-semibold">"Support tickets"</h2>
+                    {if tickets.is_empty() {
+                        view! { <p class="mt-1 text-sm text-slate-600">"None about this order."</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul role="list" class="mt-1 flex flex-col gap-1 text-sm">
+                                {tickets.into_iter().map(|t| view! {
+                                    <li>
+                                        <a href=format!("/support/tickets/{}", t.id) class="text-indigo-700 underline">{t.title}</a>
+                                        {format!(" · {}", t.status)}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                </section>
                 {order.status.next().iter().map(|to| {
                     let label = match to {
                         OrderStatus::Cancelled => "Cancel order".to_owned(),

@@ -124,18 +124,46 @@ pub async fn admin_orders(
 
 /// Any order, for the admin; `None` when there is none with this id.
 #[server(prefix = "/api/admin")]
-pub async fn admin_order(id: String) -> Result<Option<Order>, FormError> {
+pub async fn admin_order(id: String) -> Result<Option<AdminOrderDetail>, FormError> {
     use domain::orders::{OrderError, OrderId};
     let services = crate::services()?;
-    crate::caller::require_admin("/admin/orders").await?;
+    let admin = crate::caller::require_admin("/admin/orders").await?;
     let Ok(id) = OrderId::parse(&id) else {
         return Ok(None);
     };
-    match services.orders.get(&id).await {
-        Ok(order) => Ok(Some(order)),
-        Err(OrderError::NotFound) => Ok(None),
-        Err(e) => Err(e.into()),
-    }
+    let order = match services.orders.get(&id).await {
+        Ok(order) => order,
+        Err(OrderError::NotFound) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let tickets = services
+        .support
+        .tickets_about(admin.staff(), &id)
+        .await?
+        .into_iter()
+        .map(|t| OrderTicket {
+            id: t.id.as_str().to_owned(),
+            title: format!("{} · {}", t.number, t.subject.as_str()),
+            status: t.status.desk_label().to_owned(),
+        })
+        .collect();
+    Ok(Some(AdminOrderDetail { order, tickets }))
+}
+
+/// An order as its console page shows it, with the support tickets about it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdminOrderDetail {
+    pub order: Order,
+    pub tickets: Vec<OrderTicket>,
+}
+
+/// A support ticket about an order: where it is, what it is, its status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderTicket {
+    pub id: String,
+    /// `#1042 · Broken on arrival`.
+    pub title: String,
+    pub status: String,
 }
 
 /// Moves an order to a status the status machine allows; cancelling returns the stock.
