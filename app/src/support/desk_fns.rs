@@ -60,11 +60,7 @@ fn row(
     now: domain::time::Timestamp,
 ) -> QueueRow {
     let inputs = ticket.rank_inputs(policy, now);
-    let state = if ticket.first_response_ms.is_none() {
-        ticket.first_response_state(policy, now)
-    } else {
-        ticket.resolution_state(policy, now)
-    };
+    let state = ticket.current_sla_state(policy, now);
     QueueRow {
         mood: ticket.mood(),
         score: domain::support::rank::score_at(&inputs, now),

@@ -118,16 +118,30 @@ impl Ticket {
         }
     }
 
-    /// The SLA target the desk works to now: the first response until there is one, then
-    /// the resolution.
+    /// Whether the desk works to the first response now (until there is one), else to the
+    /// resolution.
+    fn awaits_first_response(&self) -> bool {
+        self.first_response_ms.is_none()
+    }
+
+    /// When the SLA target the desk works to now falls due.
     pub fn due(&self, policy: &SlaPolicy, now: Timestamp) -> Timestamp {
         let target = policy.target(self.priority);
-        let ms = if self.first_response_ms.is_none() {
+        let ms = if self.awaits_first_response() {
             target.first_response_ms
         } else {
             target.resolution_ms
         };
         self.clock.due(ms, now)
+    }
+
+    /// Where the SLA target the desk works to now stands (the queue's SLA column).
+    pub fn current_sla_state(&self, policy: &SlaPolicy, now: Timestamp) -> SlaState {
+        if self.awaits_first_response() {
+            self.first_response_state(policy, now)
+        } else {
+            self.resolution_state(policy, now)
+        }
     }
 
     pub fn first_response_state(&self, policy: &SlaPolicy, now: Timestamp) -> SlaState {
