@@ -838,3 +838,162 @@ async fn two_admins_adding_canned_replies_at_once_keep_both() {
     titles.sort();
     assert_eq!(titles, ["One", "Two"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_overview_counts_what_the_ticket_writes_did() {
+    let (_db, shop) = desk().await;
+    let ada = support::customer(&shop.store).await;
+    let sam = support::staff(&shop.store, "sam@cloudmart.test").await;
+    let empty = shop.support.overview(&sam).await.unwrap();
+    assert_eq!(empty.unsolved(), 0);
+    assert_eq!(empty.satisfaction.average_hundredths, None);
+    assert_eq!(empty.first_responses.median_ms, None);
+    assert_eq!(empty.sentiment.len(), 14);
+
+    let angry = shop
+        .support
+        .open(
+            &ada,
+            new_ticket("Broken", "This is TERRIBLE. The lamp broke!!"),
+        )
+        .await
+        .unwrap();
+    let waiting = shop
+        .support
+        .open(&ada, new_ticket("Size", "Which size fits a tall person?"))
+        .await
+        .unwrap();
+    let happy = shop
+        .support
+        .open(&ada, new_ticket("Thanks", "Great shop, I love it"))
+        .await
+        .unwrap();
+    shop.support
+        .classify(&sam, &angry.id, Priority::Urgent, Vec::new())
+        .await
+        .unwrap();
+    shop.support
+        .agent_reply(&sam, &waiting.id, reply("The large one."))
+        .await
+        .unwrap();
+    shop.support
+        .set_status(&sam, &waiting.id, TicketStatus::Pending)
+        .await
+        .unwrap();
+    shop.support
+        .agent_reply(&sam, &happy.id, reply("Thank you!"))
+        .await
+        .unwrap();
+    shop.support.customer_solve(&ada, &happy.id).await.unwrap();
+    let rating = Rating::parse("5", "quick").unwrap();
+    shop.support.rate(&ada, &happy.id, rating).await.unwrap();
+
+    let o = shop.support.overview(&sam).await.unwrap();
+    let at = |status: TicketStatus| o.open_work.iter().find(|s| s.status == status).unwrap();
+    assert_eq!(at(TicketStatus::New).total, 1);
+    assert_eq!(
+        at(TicketStatus::New).by_priority[Priority::Urgent.index()],
+        1
+    );
+    assert_eq!(at(TicketStatus::Pending).total, 1);
+    assert_eq!(at(TicketStatus::Solved).total, 1);
+    assert_eq!(o.unsolved(), 2);
+    assert_eq!(o.first_responses.count, 2, "two tickets answered");
+    assert!(o.first_responses.median_ms.unwrap() <= 5 * 60_000);
+    assert_eq!(o.satisfaction.count, 1);
+    assert_eq!(o.satisfaction.average_hundredths, Some(500));
+    let today = o.sentiment.last().unwrap();
+    assert_eq!(today.day, domain::time::Timestamp::now().date_utc());
+    assert_eq!((today.negative, today.positive), (1, 1));
+    assert_eq!(today.messages(), 3);
+    assert_eq!(o.overdue, 0, "nothing is late yet");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tickets_opened_and_moved_at_once_are_all_counted() {
+    let (_db, shop) = desk().await;
+    let sam = support::staff(&shop.store, "sam@cloudmart.test").await;
+    let mut customers = Vec::new();
+    for _ in 0..4 {
+        customers.push(support::customer(&shop.store).await);
+    }
+    let mut opening = tokio::task::JoinSet::new();
+    for customer in &customers {
+        for i in 0..4 {
+            let (desk, customer) = (shop.support.clone(), customer.clone());
+            opening.spawn(async move {
+                let new = new_ticket("Help", &format!("Please help {i}"));
+                desk.open(&customer, new).await
+            });
+        }
+    }
+    let tickets: Vec<_> = opening
+        .join_all()
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    let mut moving = tokio::task::JoinSet::new();
+    for ticket in tickets.iter().step_by(2) {
+        let (desk, sam, id) = (shop.support.clone(), sam.clone(), ticket.id.clone());
+        moving.spawn(async move { desk.set_status(&sam, &id, TicketStatus::Pending).await });
+    }
+    let moved = moving.join_all().await;
+    assert!(moved.iter().all(Result::is_ok), "{moved:?}");
+    let o = shop.support.overview(&sam).await.unwrap();
+    let total = |status: TicketStatus| {
+        o.open_work
+            .iter()
+            .find(|s| s.status == status)
+            .map_or(0, |s| s.total)
+    };
+    assert_eq!(total(TicketStatus::New), 8);
+    assert_eq!(total(TicketStatus::Pending), 8);
+    let (pending, _) = shop
+        .support
+        .queue(
+            &sam,
+            &QueueFilter {
+                status: Some(TicketStatus::Pending),
+                ..QueueFilter::default()
+            },
+            None,
+            50,
+        )
+        .await
+        .unwrap();
+    assert_eq!(pending.len(), 8, "the counter agrees with the index");
+    assert_eq!(o.sentiment.last().unwrap().messages(), 16);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_overdue_count_is_the_tickets_past_their_target_and_the_demo_fills_the_overview() {
+    let (_db, shop) = desk().await;
+    let ada = support::customer(&shop.store).await;
+    let sam = support::staff(&shop.store, "sam@cloudmart.test").await;
+    let admin = support::admin(&shop.store, "root@cloudmart.test").await;
+    let written = shop
+        .support
+        .seed_demo(&ada, &sam, Some(&admin))
+        .await
+        .unwrap();
+    let now = domain::time::Timestamp::now();
+    let (active, _) = shop
+        .support
+        .queue(&sam, &QueueFilter::default(), None, 100)
+        .await
+        .unwrap();
+    let late = active
+        .iter()
+        .filter(|t| t.current_sla_state(shop.support.policy(), now).is_overdue())
+        .count() as u64;
+    assert!(late > 0, "the demo has overdue tickets");
+    let o = shop.support.overview(&sam).await.unwrap();
+    assert_eq!(o.overdue, late);
+    let counted: u64 = o.open_work.iter().map(|s| s.total).sum();
+    let closed = written as u64 - counted;
+    assert!(closed >= 1, "closed tickets are not open work");
+    assert!(o.satisfaction.count >= 1, "the demo has ratings");
+    assert!(o.first_responses.count >= 1);
+    assert!(o.sentiment.iter().any(|d| d.negative > 0));
+}

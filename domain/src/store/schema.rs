@@ -129,6 +129,8 @@ pub mod tickets {
     pub const BY_TICKET: &str = "by_ticket";
     /// Customer messages waiting for a sentiment score, oldest first.
     pub const BY_UNSCORED: &str = "by_unscored";
+    /// Tickets whose SLA clock runs, by due time: the overview's overdue count.
+    pub const BY_DUE: &str = "by_due";
 }
 
 /// The attribute holding an item's expiry (Unix seconds) in tables with TTL.
@@ -281,6 +283,11 @@ fn specs(names: &TableNames) -> Vec<TableSpec> {
                     name: tickets::BY_UNSCORED,
                     hash: "unscored",
                     range: "at_sk",
+                },
+                Index {
+                    name: tickets::BY_DUE,
+                    hash: "sla_running",
+                    range: "due_sk",
                 },
             ],
             ttl: false,

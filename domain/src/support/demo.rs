@@ -296,8 +296,10 @@ impl SupportService {
             .rating
             .map(|(score, comment)| Rating::parse(&score.to_string(), comment))
             .transpose()?;
-        let rank = ticket.rank_key(self.policy(), now);
-        tx.push((), table::put_ticket(store, &ticket, rank.as_str(), None)?);
+        // Counted on the day of its last turn, as if it had been worked then.
+        for (_, item) in self.ticket_writes(None, &ticket, last)? {
+            tx.push((), item);
+        }
         tx.push((), table::claim_number(store, ticket.number, &ticket.id)?);
         self.store()
             .commit(&tx)

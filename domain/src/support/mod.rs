@@ -8,6 +8,7 @@
 //! - `ticket`: a ticket, its messages and the views of them.
 //! - `queue`: the agents' queue filter.
 //! - `canned`: canned replies and their placeholders.
+//! - `stats`: the desk overview's counters, kept in the ticket writes.
 //! - `service` and `table` (server only): the desk's writes and reads over DynamoDB.
 
 use serde::{Deserialize, Serialize};
@@ -15,6 +16,8 @@ use serde::{Deserialize, Serialize};
 use crate::FieldError;
 
 pub mod canned;
+#[cfg(feature = "ssr")]
+mod counters;
 #[cfg(feature = "ssr")]
 mod demo;
 #[cfg(feature = "ssr")]
@@ -25,6 +28,7 @@ pub mod sentiment;
 #[cfg(feature = "ssr")]
 mod service;
 pub mod sla;
+pub mod stats;
 pub mod status;
 #[cfg(feature = "ssr")]
 pub mod table;

@@ -5,7 +5,8 @@
 //!   `assignee_id` and `rank_sk` (an agent's tickets; absent while unassigned), `order_id`
 //!   (tickets about an order; absent when none); what the queue filters on
 //!   (`ticket_status`, `ticket_priority`, `ticket_tags`, `customer_mood`); and
-//!   `ticket_version`, which every write is conditional on. (Attribute names carry a prefix
+//!   `ticket_version`, which every write is conditional on; while its SLA clock runs,
+//!   `sla_running` and `due_sk` (the due index, which counts the overdue). (Attribute names carry a prefix
 //!   so that none is one of DynamoDB's reserved words.)
 //! - `M#<ticket>#<seq>`: one message (`doc`), listed by `ticket_id` + `seq_sk`; while a
 //!   customer message waits for its score it carries `unscored`, which lists it for the
@@ -17,6 +18,8 @@
 use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteItem};
 
 use super::canned::CannedReply;
+use super::counters;
+use super::sla::SlaPolicy;
 use super::ticket::{Message, Ticket, TicketId};
 use super::{TicketNumber, TicketStatus};
 use crate::store::attr::{n, s, Item, Reader};
@@ -25,6 +28,7 @@ use crate::store::schema::tickets::{
     BY_ASSIGNEE, BY_CUSTOMER, BY_ORDER, BY_STATE, BY_TICKET, BY_UNSCORED,
 };
 use crate::store::{Store, StoreError};
+use crate::time::Timestamp;
 
 const TABLE: &str = "tickets";
 
@@ -74,13 +78,19 @@ fn decode<T: serde::de::DeserializeOwned>(item: &Item) -> Result<T, StoreError> 
     serde_json::from_str(doc).map_err(|e| StoreError::malformed(TABLE, format!("doc: {e}")))
 }
 
-/// The item of a ticket, with its place in the queue.
-pub fn ticket_item(ticket: &Ticket, rank_sk: &str) -> Result<Item, StoreError> {
+/// The item of a ticket, with its place in the queue and (while the desk owes an answer)
+/// its due time, both as they stand at `now` under `policy`.
+pub fn ticket_item(
+    ticket: &Ticket,
+    policy: &SlaPolicy,
+    now: Timestamp,
+) -> Result<Item, StoreError> {
+    let rank_sk = ticket.rank_key(policy, now);
     let mut item = Item::from([
         ("pk".into(), s(ticket_pk(&ticket.id))),
         ("desk_state".into(), s(desk_state(ticket.status))),
         ("ticket_status".into(), s(ticket.status.as_str())),
-        ("rank_sk".into(), s(rank_sk)),
+        ("rank_sk".into(), s(rank_sk.as_str())),
         ("customer_id".into(), s(ticket.customer.id.as_str())),
         ("created_sk".into(), s(created_sk(ticket))),
         ("number".into(), n(ticket.number.get())),
@@ -100,6 +110,14 @@ pub fn ticket_item(ticket: &Ticket, rank_sk: &str) -> Result<Item, StoreError> {
     }
     if let Some(mood) = ticket.mood() {
         item.insert("customer_mood".into(), s(mood.label().as_str()));
+    }
+    if ticket.clock.is_running() {
+        let due = ticket.due(policy, now).millis().max(0);
+        item.insert("sla_running".into(), s(counters::RUNNING));
+        item.insert(
+            "due_sk".into(),
+            s(format!("{due:015}#{}", ticket.id.as_str())),
+        );
     }
     Ok(item)
 }
@@ -137,12 +155,13 @@ pub fn message_from_item(item: &Item) -> Result<Message, StoreError> {
 pub fn put_ticket(
     store: &Store,
     ticket: &Ticket,
-    rank_sk: &str,
+    policy: &SlaPolicy,
+    now: Timestamp,
     expected: Option<u64>,
 ) -> Result<TransactWriteItem, StoreError> {
     let put = Put::builder()
         .table_name(store.tables.tickets())
-        .set_item(Some(ticket_item(ticket, rank_sk)?));
+        .set_item(Some(ticket_item(ticket, policy, now)?));
     let put = match expected {
         None => put.condition_expression("attribute_not_exists(pk)"),
         Some(version) => put

@@ -260,7 +260,7 @@ pub struct HandOff {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -284,7 +284,7 @@ mod tests {
         assert_eq!(c("  ").first_name(), "there");
     }
 
-    fn sample(at: Timestamp) -> Ticket {
+    pub(crate) fn sample(at: Timestamp) -> Ticket {
         Ticket {
             id: TicketId::parse("0192f5a4-7a2b-7c3d-8e4f-5a6b7c8d9e01").unwrap(),
             number: TicketNumber::new(1001),

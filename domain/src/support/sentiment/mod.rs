@@ -38,6 +38,11 @@ impl SentimentLabel {
         }
     }
 
+    /// The label of a compound, by [`LABEL_THRESHOLD`].
+    pub fn of_compound(compound: i16) -> Self {
+        label_of(compound)
+    }
+
     pub fn parse(text: &str) -> Result<Self, crate::FieldError> {
         SentimentLabel::ALL
             .into_iter()

@@ -5,13 +5,16 @@ use super::{target, Decision, Part, SupportService};
 use crate::audit::{ActedBy, AuditEntry, Change};
 use crate::identity::{Staff, UserId};
 use crate::orders::OrderId;
+use crate::support::counters;
 use crate::support::queue::{AssigneeFilter, QueueFilter};
+use crate::support::stats::DeskOverview;
 use crate::support::table::{self, TicketCursor, TicketList};
 use crate::support::ticket::{Conversation, Ticket, TicketId};
 use crate::support::{
     Author, MessageBody, Priority, SupportError, Tag, TicketMover, TicketNumber, TicketStatus,
     Visibility,
 };
+use crate::time::Timestamp;
 use crate::FieldError;
 
 /// What an agent sends: their own words, or a canned reply (by id) filled in for the ticket.
@@ -42,6 +45,18 @@ pub struct AgentReply {
 }
 
 impl SupportService {
+    /// The desk overview: open work, overdue, first responses, satisfaction and sentiment
+    /// (see [`crate::support::stats`]), from counters and the due index.
+    #[tracing::instrument(name = "support.overview", skip_all)]
+    pub async fn overview(&self, _staff: &Staff) -> Result<DeskOverview, SupportError> {
+        let now = Timestamp::now();
+        let ((gauge, days), overdue) = tokio::try_join!(
+            counters::read(&self.store, now),
+            counters::overdue(&self.store, now)
+        )?;
+        Ok(DeskOverview::from_counters(&gauge, &days, overdue))
+    }
+
     /// A ticket with its whole conversation, internal notes included, for the desk.
     pub async fn conversation_for_desk(
         &self,

@@ -20,8 +20,10 @@ pub use scoring::SCORING_INTERVAL;
 
 use aws_sdk_dynamodb::types::TransactWriteItem;
 
+use super::counters;
 use super::sentiment::provider::{Analyzer, SentimentAnalyzer};
 use super::sla::{SlaClock, SlaPolicy};
+use super::stats::CounterDelta;
 use super::table::{self, TicketList};
 use super::ticket::{Message, OrderRef, Ticket, TicketCustomer, TicketId};
 use super::{
@@ -31,7 +33,7 @@ use super::{
 use crate::audit::{AuditLog, Target, TargetKind};
 use crate::identity::{Customer, IdentityService, UserId};
 use crate::orders::{OrderId, OrderService, OrderStatus};
-use crate::store::{Store, TransactError, Transaction};
+use crate::store::{Store, StoreError, TransactError, Transaction};
 use crate::time::Timestamp;
 use crate::FieldError;
 
@@ -47,11 +49,12 @@ pub const MAX_TRANSCRIPT: usize = 40;
 
 /// A part of a ticket transaction, to tell which condition failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Part {
+pub(super) enum Part {
     Ticket,
     Message,
     Number,
     Audit,
+    Counters,
 }
 
 /// What a change decides, besides the ticket itself.
@@ -169,11 +172,9 @@ impl SupportService {
             let message = self.append(&mut ticket, author, &name, Visibility::Public, body, now);
             tx.push(Part::Message, table::put_message(&self.store, &message)?);
         }
-        let rank = ticket.rank_key(&self.policy, now);
-        tx.push(
-            Part::Ticket,
-            table::put_ticket(&self.store, &ticket, rank.as_str(), None)?,
-        );
+        for (part, item) in self.ticket_writes(None, &ticket, now)? {
+            tx.push(part, item);
+        }
         tx.push(
             Part::Number,
             table::claim_number(&self.store, number, &ticket.id)?,
@@ -185,6 +186,26 @@ impl SupportService {
         tracing::info!(ticket = %ticket.number, channel = channel.as_str(), "ticket opened");
         self.score_later(&ticket);
         Ok(ticket)
+    }
+
+    /// The write of `ticket` (conditional on the version of `before`, or on being new) and
+    /// of what it changes in the desk's counters, for one transaction.
+    pub(super) fn ticket_writes(
+        &self,
+        before: Option<&Ticket>,
+        ticket: &Ticket,
+        now: Timestamp,
+    ) -> Result<Vec<(Part, TransactWriteItem)>, StoreError> {
+        let expected = before.map(|b| b.version);
+        let mut items = vec![(
+            Part::Ticket,
+            table::put_ticket(&self.store, ticket, &self.policy, now, expected)?,
+        )];
+        let delta = CounterDelta::between(before, ticket);
+        for item in counters::writes(&self.store, &ticket.id, &delta, now)? {
+            items.push((Part::Counters, item));
+        }
+        Ok(items)
     }
 
     pub(super) fn store(&self) -> &Store {
@@ -303,12 +324,10 @@ impl SupportService {
             }
             ticket.version = before.version + 1;
             ticket.updated_at = now;
-            let rank = ticket.rank_key(&self.policy, now);
             let mut tx = Transaction::new();
-            tx.push(
-                Part::Ticket,
-                table::put_ticket(&self.store, &ticket, rank.as_str(), Some(before.version))?,
-            );
+            for (part, item) in self.ticket_writes(Some(&before), &ticket, now)? {
+                tx.push(part, item);
+            }
             for (part, item) in decision.items {
                 tx.push(part, item);
             }
