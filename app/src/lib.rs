@@ -164,6 +164,11 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=StaticSegment("support") view=support::DeskQueuePage ssr=SsrMode::Async />
                     <Route
+                        path=(StaticSegment("support"), StaticSegment("overview"))
+                        view=support::DeskOverviewPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=(StaticSegment("support"), StaticSegment("tickets"), ParamSegment("id"))
                         view=support::DeskTicketPage
                         ssr=SsrMode::Async

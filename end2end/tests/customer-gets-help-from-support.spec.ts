@@ -71,6 +71,19 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(agent.getByText(/Hi Ada, I am so sorry CM-\w+ arrived damaged/)).toBeVisible();
       await expect(agent.getByTestId('ticket-status')).toHaveText('Open');
 
+      // The desk overview, from the counters the ticket writes keep.
+      await agent.goto('/support');
+      await agent.getByRole('link', { name: 'Desk overview' }).click();
+      await expect(agent.getByRole('heading', { name: 'Support overview' })).toBeVisible();
+      await expect(agent.getByTestId('sentiment-day')).toHaveCount(14);
+      await expect(agent.getByTestId('open-open')).toBeVisible();
+      const ratings = async () => {
+        const note = await agent.getByTestId('csat').locator('xpath=following-sibling::dd').textContent();
+        return Number(/(\d+) ratings/.exec(note ?? '')?.[1]);
+      };
+      const ratedBefore = await ratings();
+      expect(Number.isInteger(ratedBefore)).toBe(true);
+
       // The customer sees the reply, never the note, then solves and rates it.
       await customer.goto(ticketUrl.split('?')[0]);
       await expect(customer.getByText(/Hi Ada, I am so sorry CM-\w+ arrived damaged/)).toBeVisible();
@@ -82,6 +95,8 @@ for (const javaScriptEnabled of [true, false]) {
       await customer.getByRole('button', { name: 'Rate' }).click();
       await expect(customer.getByRole('status')).toContainText('Thank you for rating');
       await expect(customer.getByLabel('5 out of 5')).toBeVisible();
+      await agent.goto('/support/overview');
+      expect(await ratings()).toBeGreaterThan(ratedBefore);
 
       // The admin sees the ticket on the order's console page.
       const orderHref = await customer.getByRole('link', { name: /^CM-/ }).getAttribute('href');

@@ -16,6 +16,7 @@ What it serves:
   /account/api-tokens     a signed-in user's REST API tokens (create, list, revoke)
   /account/support        a customer's support tickets; /account/support/new: contact us
   /support                the support desk: the queue, most urgent first (agents, admins)
+  /support/overview       the desk overview: open work, overdue, first response, CSAT, mood
   /api/v1                 the REST API (Authorization: Bearer <token>)
   /api/v1/openapi.json    its OpenAPI 3.1 document
   /api/docs               its reference page

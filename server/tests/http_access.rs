@@ -21,7 +21,8 @@ use app::support::customer_fns::{
     ContactForm, MyTicket, MyTickets, OpenTicket, RateMyTicket, ReplyToTicket, SolveMyTicket,
 };
 use app::support::desk_fns::{
-    DeskClassify, DeskQueue, DeskRelease, DeskReply, DeskSetStatus, DeskTake, DeskTicket,
+    DeskClassify, DeskFigures, DeskQueue, DeskRelease, DeskReply, DeskSetStatus, DeskTake,
+    DeskTicket,
 };
 use axum::http::StatusCode;
 use domain::identity::Role;
@@ -129,6 +130,7 @@ fn server_fns() -> Vec<(&'static str, String, Access)> {
             SignedIn,
         ),
         (DeskQueue::PATH, "status=open&assignee=me".into(), Staff),
+        (DeskFigures::PATH, String::new(), Staff),
         (DeskTicket::PATH, format!("id={SOME_TICKET}"), Staff),
         (DeskTake::PATH, format!("id={SOME_TICKET}"), Staff),
         (DeskRelease::PATH, format!("id={SOME_TICKET}"), Staff),
@@ -237,6 +239,7 @@ fn pages() -> Vec<(&'static str, String, Access)> {
             SignedIn,
         ),
         ("/support", "/support?mood=negative".into(), Staff),
+        ("/support/overview", "/support/overview".into(), Staff),
         (
             "/support/tickets/{id}",
             format!("/support/tickets/{SOME_TICKET}"),

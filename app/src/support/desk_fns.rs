@@ -274,3 +274,14 @@ pub async fn desk_classify(id: String, priority: String, tags: String) -> Result
     back_to(&id);
     Ok(())
 }
+
+/// The desk overview (open work, overdue, first responses, satisfaction, sentiment).
+#[server]
+pub async fn desk_figures() -> Result<domain::support::stats::DeskOverview, FormError> {
+    let services = crate::services()?;
+    let staff = crate::caller::require_staff(OVERVIEW_PATH).await?;
+    Ok(services.support.overview(&staff).await?)
+}
+
+/// Where the desk overview lives.
+pub const OVERVIEW_PATH: &str = "/support/overview";

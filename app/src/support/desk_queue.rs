@@ -1,7 +1,7 @@
 //! `/support`: the queue, most urgent first, with its filters and search (support agents
 //! and admins).
 
-use super::desk_fns::{desk_queue, QueuePage, QueueRow, DESK_PATH};
+use super::desk_fns::{desk_queue, QueuePage, QueueRow, DESK_PATH, OVERVIEW_PATH};
 use super::mood::{mood_badge, mood_word};
 use super::status_badge;
 use crate::forms::SelectField;
@@ -39,7 +39,10 @@ pub fn DeskQueuePage() -> impl IntoView {
     view! {
         <Title text="Support queue" />
         <Meta name="robots" content="noindex" />
-        <h1 class="text-2xl font-bold">"Support queue"</h1>
+        <div class="flex flex-wrap items-baseline justify-between gap-2">
+            <h1 class="text-2xl font-bold">"Support queue"</h1>
+            <a href=OVERVIEW_PATH class="text-sm underline">"Desk overview"</a>
+        </div>
         <p class="mt-1 max-w-prose text-sm text-slate-600">
             "Most urgent first: time past the SLA target, plus the priority, the customer's mood (an unhappy customer, or one getting unhappier, rises) and what they spent in the last 90 days."
         </p>

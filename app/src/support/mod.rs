@@ -4,11 +4,13 @@
 pub mod customer_fns;
 mod customer_pages;
 pub mod desk_fns;
+mod desk_overview;
 mod desk_queue;
 mod desk_ticket;
 mod mood;
 
 pub use customer_pages::{ContactPage, MyTicketPage, MyTicketsPage};
+pub use desk_overview::DeskOverviewPage;
 pub use desk_queue::DeskQueuePage;
 pub use desk_ticket::DeskTicketPage;
 
