@@ -80,7 +80,8 @@ pub enum ApiTokenCommand {
         /// What the token is for, as its owner will see it listed.
         #[arg(long)]
         name: String,
-        /// `read`, `read-write`, or `admin` (an admin's account only).
+        /// `read`, `read-write`, or `admin` (staff accounts only: the desk for support agents, the
+        /// desk and the console for admins).
         #[arg(long, default_value = "read")]
         scope: String,
         /// Days until it expires, 1 to 365.

@@ -71,9 +71,7 @@ pub async fn my_api_tokens() -> Result<TokensPage, crate::forms::FormError> {
     });
     let scopes = TokenScope::ALL
         .into_iter()
-        .filter(|s| {
-            *s != TokenScope::Admin || customer.account().role == domain::identity::Role::Admin
-        })
+        .filter(|s| s.allowed_for(customer.account().role))
         .collect();
     Ok(TokensPage {
         tokens,

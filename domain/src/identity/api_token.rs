@@ -17,7 +17,8 @@ pub enum TokenScope {
     Read,
     /// Reads and the account's own writes: cart, checkout, cancelling an order.
     ReadWrite,
-    /// Everything the account's role allows, the console's work included.
+    /// Everything the account's role allows: the support desk for support agents, the desk
+    /// and the console for admins.
     Admin,
 }
 
@@ -36,7 +37,7 @@ impl TokenScope {
         match self {
             TokenScope::Read => "Read only",
             TokenScope::ReadWrite => "Read and write",
-            TokenScope::Admin => "Admin",
+            TokenScope::Admin => "Staff (desk and console)",
         }
     }
 
@@ -45,6 +46,12 @@ impl TokenScope {
             .into_iter()
             .find(|s| s.as_str() == text.trim())
             .ok_or_else(|| FieldError::new("scope", "must be one of read, read-write, admin"))
+    }
+
+    /// Whether an account with `role` may make a token of this scope: the `admin` scope is
+    /// for staff (support agents and admins), and grants only what their role allows.
+    pub fn allowed_for(self, role: super::Role) -> bool {
+        self != TokenScope::Admin || matches!(role, super::Role::Support | super::Role::Admin)
     }
 
     /// Whether requests that change something are allowed.

@@ -13,8 +13,8 @@
 use super::session_cache::Revoked;
 use super::table::StoredUser;
 use super::{
-    ApiToken, Customer, Email, IdentityError, IdentityService, NewApiToken, Principal, Role,
-    TokenName, TokenScope, TokenSummary, UserId,
+    ApiToken, Customer, Email, IdentityError, IdentityService, NewApiToken, Principal, TokenName,
+    TokenScope, TokenSummary, UserId,
 };
 use crate::store::attr::{n, s, Item, Reader};
 use crate::store::schema::api_tokens::BY_USER;
@@ -62,17 +62,17 @@ fn token_from(table: &str, item: &Item) -> Result<StoredToken, StoreError> {
 
 impl IdentityService {
     /// Creates a token for `owner` and returns it with its secret, which is never shown again.
-    /// Only an admin may create an `admin` token.
+    /// Only staff may create an `admin` token (see [`TokenScope::allowed_for`]).
     #[tracing::instrument(name = "identity.create_api_token", skip_all)]
     pub async fn create_api_token(
         &self,
         owner: &Customer,
         new: NewApiToken,
     ) -> Result<(TokenSummary, ApiToken), IdentityError> {
-        if new.scope == TokenScope::Admin && owner.account().role != Role::Admin {
+        if !new.scope.allowed_for(owner.account().role) {
             return Err(IdentityError::Invalid(FieldError::new(
                 "scope",
-                "admin tokens are for admins only",
+                "admin tokens are for support agents and admins only",
             )));
         }
         if self.stored_tokens(owner.id()).await?.len() >= MAX_TOKENS_PER_ACCOUNT {

@@ -14,7 +14,7 @@ use axum::http::{header, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use domain::caller::{Caller, Credentials, LazyCaller};
-use domain::identity::{Admin, Customer};
+use domain::identity::{Admin, Customer, Staff};
 use domain::refusal::Refusal;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -156,5 +156,28 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiAdmin {
             .admin()
             .map(ApiAdmin)
             .ok_or_else(|| ApiError::forbidden(NOT_ADMIN))
+    }
+}
+
+const NOT_STAFF: &str =
+    "This route is for the support team, with a token made with the `admin` scope by a support agent or an admin.";
+
+/// A handler's support-team caller (a support agent or an admin): 401 without a token, 403
+/// for anyone else or a token without the `admin` scope.
+pub struct ApiStaff(pub Staff);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiStaff {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let caller = caller(parts)
+            .await?
+            .filter(|caller| caller.principal.account().is_some())
+            .ok_or_else(|| ApiError::unauthorized(NO_TOKEN))?;
+        caller
+            .principal
+            .staff()
+            .map(ApiStaff)
+            .ok_or_else(|| ApiError::forbidden(NOT_STAFF))
     }
 }

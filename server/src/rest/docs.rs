@@ -252,7 +252,13 @@ fn who(op: &Value) -> &'static str {
         .filter_map(|r| r.get("token").and_then(Value::as_array))
         .flatten()
         .any(|scope| scope == "admin");
-    if admin {
+    let desk = op
+        .get("tags")
+        .and_then(Value::as_array)
+        .is_some_and(|tags| tags.iter().any(|t| t == "desk"));
+    if admin && desk {
+        "Needs a support agent's or an admin's token with the <code>admin</code> scope."
+    } else if admin {
         "Needs an admin's token with the <code>admin</code> scope."
     } else {
         "Needs a token; a <code>read</code> token only for reads. Acts on the token's own account."

@@ -13,12 +13,14 @@ mod auth;
 mod body;
 mod cart;
 mod catalog;
+mod desk;
 mod docs;
 mod listing_cache;
 mod money;
 mod orders;
 mod problems;
 mod schema;
+mod support;
 
 use crate::request_id::RequestId;
 use crate::router::AppState;
@@ -44,13 +46,15 @@ pub const PREFIX: &str = "/api/v1";
     info(
         title = "CloudMart API",
         version = "1",
-        description = "The shop's catalog, carts, checkout and orders for scripts, ERPs, marketplaces and apps.\n\nAuthenticate with `Authorization: Bearer <token>`, using a token made at `/account/api-tokens` (or with `server api-token create`). The catalog needs no token. A `read` token only reads; a `read-write` token also changes the account's cart and orders; only an `admin` token of an admin account does the console's work.\n\nMoney is in integer minor units (`amount_cents`). Lists are paged by cursor: pass a page's `next_cursor` as `cursor` for the next, with the same filters. Every refusal is an RFC 9457 problem document (`application/problem+json`) whose `errors` name the fields at fault; `429` and `503` say in `Retry-After` when to try again.",
+        description = "The shop's catalog, carts, checkout, orders and support tickets for scripts, ERPs, marketplaces and apps.\n\nAuthenticate with `Authorization: Bearer <token>`, using a token made at `/account/api-tokens` (or with `server api-token create`). The catalog needs no token. A `read` token only reads; a `read-write` token also changes the account's cart and orders; an `admin` token of a support agent or an admin also does the support desk's work, and only an admin's does the console's.\n\nMoney is in integer minor units (`amount_cents`). Lists are paged by cursor: pass a page's `next_cursor` as `cursor` for the next, with the same filters. Every refusal is an RFC 9457 problem document (`application/problem+json`) whose `errors` name the fields at fault; `429` and `503` say in `Retry-After` when to try again.",
         license(name = "MIT")
     ),
     tags(
         (name = "catalog", description = "Products and categories on sale; no token needed"),
         (name = "cart", description = "The token's account's own cart"),
         (name = "orders", description = "Checkout and the token's account's own orders"),
+        (name = "support", description = "The token's account's own support tickets: open one, read its conversation, reply"),
+        (name = "desk", description = "The support desk's work, for a token made with the `admin` scope by a support agent or an admin: the queue, tickets, take, reply or note, status; every action is audited"),
         (name = "admin", description = "The console's work, for a token made with the `admin` scope by an admin account; every change is audited"),
     ),
     components(schemas(crate::problem::Problem, schema::CategorySlug, schema::SortParam))
@@ -78,7 +82,15 @@ fn parts() -> (Router<AppState>, Document) {
         .routes(routes!(admin_orders::get))
         .routes(routes!(admin_orders::move_status))
         .routes(routes!(admin_users::list))
-        .routes(routes!(admin_users::get, admin_users::update));
+        .routes(routes!(admin_users::get, admin_users::update))
+        .routes(routes!(support::list_tickets, support::open_ticket))
+        .routes(routes!(support::get_ticket))
+        .routes(routes!(support::reply))
+        .routes(routes!(desk::queue))
+        .routes(routes!(desk::get_ticket))
+        .routes(routes!(desk::take))
+        .routes(routes!(desk::reply))
+        .routes(routes!(desk::set_status));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest(PREFIX, v1)
         .split_for_parts()

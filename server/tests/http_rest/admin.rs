@@ -29,6 +29,7 @@ async fn only_an_admin_with_an_admin_token_reaches_the_console_routes() {
     let (customer, _) = token_for(&app, Role::Customer, "read-write").await;
     let (support, _) = token_for(&app, Role::Support, "read-write").await;
     let (admin_rw, _) = token_of(&app, "ops@api.test", Role::Admin, "read-write").await;
+    let (desk, _) = token_of(&app, "agent@api.test", Role::Support, "admin").await;
     let (admin, _) = token_of(&app, "boss@api.test", Role::Admin, "admin").await;
     for path in [
         "/api/v1/admin/products",
@@ -39,7 +40,7 @@ async fn only_an_admin_with_an_admin_token_reaches_the_console_routes() {
             &app.request(api(Method::GET, path, None)).await,
             StatusCode::UNAUTHORIZED,
         );
-        for token in [&customer, &support, &admin_rw] {
+        for token in [&customer, &support, &admin_rw, &desk] {
             let page = app
                 .request(api(Method::GET, path, Some(token.expose())))
                 .await;

@@ -151,7 +151,7 @@ async fn a_token_works_until_it_is_revoked_and_its_use_is_recorded() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_read_token_is_refused_writes_and_only_admins_make_admin_tokens() {
+async fn a_read_token_is_refused_writes_and_only_staff_make_admin_tokens() {
     let app = TestApp::spawn().await;
     let (read, _) = token_for(&app, Role::Customer, "read").await;
     let page = app
@@ -159,15 +159,17 @@ async fn a_read_token_is_refused_writes_and_only_admins_make_admin_tokens() {
         .await;
     problem(&page, StatusCode::FORBIDDEN);
 
-    session_for(&app, Role::Support).await;
-    let support = Email::parse("support@access.test").unwrap();
+    session_for(&app, Role::Customer).await;
+    let shopper = Email::parse("customer@access.test").unwrap();
     let identity = &app.services.identity;
-    let owner = identity.customer_by_email(&support).await.unwrap();
+    let owner = identity.customer_by_email(&shopper).await.unwrap();
     let admin_scope = NewApiToken::parse("console", "admin", "1").unwrap();
     assert!(identity
         .create_api_token(&owner, admin_scope.clone())
         .await
         .is_err());
+    let (support_token, _) = token_for(&app, Role::Support, "admin").await;
+    assert!(support_token.expose().starts_with("cmk_"));
     let (admin_token, _) = token_for(&app, Role::Admin, "admin").await;
     assert!(admin_token.expose().starts_with("cmk_"));
 }
@@ -233,6 +235,15 @@ async fn the_openapi_document_is_3_1_and_documents_every_route_and_refusal() {
         ("/api/v1/admin/users", "get"),
         ("/api/v1/admin/users/{id}", "get"),
         ("/api/v1/admin/users/{id}", "patch"),
+        ("/api/v1/support/tickets", "get"),
+        ("/api/v1/support/tickets", "post"),
+        ("/api/v1/support/tickets/{id}", "get"),
+        ("/api/v1/support/tickets/{id}/messages", "post"),
+        ("/api/v1/desk/queue", "get"),
+        ("/api/v1/desk/tickets/{id}", "get"),
+        ("/api/v1/desk/tickets/{id}/take", "post"),
+        ("/api/v1/desk/tickets/{id}/messages", "post"),
+        ("/api/v1/desk/tickets/{id}/status", "post"),
     ];
     let documented: usize = paths
         .values()
@@ -260,6 +271,9 @@ async fn the_openapi_document_is_3_1_and_documents_every_route_and_refusal() {
     assert!(page.body.contains("/api/v1/products/{slug}"));
     assert!(page.body.contains("/api/v1/admin/products/{id}/stock"));
     assert!(page.body.contains("Needs an admin's token"));
+    assert!(page
+        .body
+        .contains("Needs a support agent's or an admin's token"));
     assert!(page.body.contains("No token needed."));
     assert!(
         page.body

@@ -1,6 +1,7 @@
 //! The REST API over the real router and a fresh dynoxide store, one module per domain:
 //! the public catalog, tokens, problem documents and the OpenAPI document ([`catalog`]); the
-//! cart, checkout and orders ([`shopping`]); the console's work ([`admin`]).
+//! cart, checkout and orders ([`shopping`]); the console's work ([`admin`]); support tickets
+//! and the desk ([`tickets`]).
 
 #[path = "../support/mod.rs"]
 mod support;
@@ -8,6 +9,7 @@ mod support;
 mod admin;
 mod catalog;
 mod shopping;
+mod tickets;
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
