@@ -16,6 +16,11 @@
 //!   catalog (the server under test then refreshes).
 //! - `checkout_bench store DIR`: serves the embedded store from DIR on 127.0.0.1 and prints
 //!   its URL, until SIGTERM (the mixed-load run's shared store).
+//! - `checkout_bench sentiment [SECONDS]`: the offline sentiment analyzer's messages per
+//!   second on one core (this thread), over customer messages of every length.
+//! - `checkout_bench tickets URL N`: opens N tickets (5 per customer, the hourly limit) in the
+//!   store at URL through the support service, and a support agent to sign in as
+//!   (`bench-agent@cloudmart.test`, [`AGENT_PASSWORD`]), for the queue page's figure.
 
 use domain::cart::CartOwner;
 use domain::catalog::{Category, NewProduct, Product, ProductId, ProductName, ProductStatus, Slug};
@@ -47,7 +52,7 @@ fn ms(d: Duration) -> f64 {
 fn usage() -> ! {
     eprintln!(
         "usage: checkout_bench checkout [SECONDS] | shoppers URL SECONDS | catalog-write URL N \
-         | sellout URL | store DIR"
+         | sellout URL | store DIR | sentiment [SECONDS] | tickets URL N"
     );
     std::process::exit(2)
 }
@@ -73,6 +78,13 @@ async fn main() {
         }
         Some("sellout") => sellout(arg(1).unwrap_or_else(|| usage())).await,
         Some("store") => store(PathBuf::from(arg(1).unwrap_or_else(|| usage()))).await,
+        Some("sentiment") => sentiment(number(1, 5).unwrap_or_else(|| usage())),
+        Some("tickets") => {
+            let (Some(url), Some(count)) = (arg(1), number(2, 500)) else {
+                usage()
+            };
+            tickets(url, count as usize).await
+        }
         _ => usage(),
     }
 }
@@ -591,4 +603,92 @@ async fn store(dir: PathBuf) {
     println!("{}", db.endpoint());
     let _ = tokio::signal::ctrl_c().await;
     db.stop().await;
+}
+
+/// Customer messages as the desk gets them: short and long, calm, angry, mixed, with
+/// negation, capitals and emoji.
+const MESSAGES: [&str; 8] = [
+    "Where is my order?",
+    "The lamp arrived broken. This is NOT acceptable!!! 😡",
+    "Thanks so much, the jacket fits perfectly and I love the colour 😊",
+    "I am not happy with the delivery time, but the product itself is great.",
+    "Hello, I ordered two kettles last week and only one arrived. The box looked fine but the second kettle was simply missing. Could you check what happened and send the other one, or refund it? I need it before the weekend because it is a present.",
+    "meh",
+    "Absolutely terrible service. I have written three times and nobody answers. I want a refund now.",
+    "Could you tell me if the headphones work with a laptop? Not urgent at all, just curious.",
+];
+
+/// The offline analyzer on this thread alone, for `seconds`.
+fn sentiment(seconds: u64) {
+    use domain::support::sentiment::offline::analyze;
+    let until = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let (mut messages, mut chars, mut checksum) = (0u64, 0usize, 0i64);
+    while Instant::now() < until {
+        for text in MESSAGES {
+            checksum += i64::from(analyze(std::hint::black_box(text)).compound);
+            chars += text.chars().count();
+        }
+        messages += MESSAGES.len() as u64;
+    }
+    let per_s = messages as f64 / started.elapsed().as_secs_f64();
+    println!(
+        "sentiment offline: {per_s:.0} messages/s on one core ({} chars on average; checksum {checksum})",
+        chars as u64 / messages.max(1)
+    );
+}
+
+/// The bench agent's password (a bench store only).
+const AGENT_PASSWORD: &str = "bench agent password";
+
+async fn tickets(url: &str, count: usize) {
+    use domain::identity::Role;
+    use domain::support::ticket::NewTicket;
+    let desk = Services::start(shared_store(url).await)
+        .await
+        .expect("services");
+    let agent = SignUp::parse("Bench Agent", "bench-agent@cloudmart.test", AGENT_PASSWORD).unwrap();
+    desk.identity
+        .ensure_account(agent, Role::Support)
+        .await
+        .expect("agent");
+    let t = Instant::now();
+    let customers = count.div_ceil(domain::support::OPEN_PER_WINDOW);
+    let writers: Vec<_> = (0..customers)
+        .map(|c| {
+            let desk = desk.clone();
+            tokio::spawn(async move {
+                let email = format!("bench-customer-{c}@cloudmart.test");
+                let form =
+                    SignUp::parse("Bench Customer", &email, "bench customer password").unwrap();
+                let (account, _) = desk
+                    .identity
+                    .ensure_account(form, Role::Customer)
+                    .await
+                    .expect("customer");
+                let customer = desk
+                    .identity
+                    .principal_of(&account.id)
+                    .await
+                    .expect("principal")
+                    .customer()
+                    .expect("customer");
+                let mine = domain::support::OPEN_PER_WINDOW
+                    .min(count - c * domain::support::OPEN_PER_WINDOW);
+                for i in 0..mine {
+                    let text = MESSAGES[(c + i) % MESSAGES.len()];
+                    let new =
+                        NewTicket::parse(&format!("Bench ticket {c}-{i}"), text, None).unwrap();
+                    desk.support.open(&customer, new).await.expect("open");
+                }
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    println!(
+        "{count} open tickets of {customers} customers written in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
 }
