@@ -96,14 +96,16 @@ impl Services {
         })
     }
 
-    /// The same services, the support desk scoring with `analyzer` and working to `policy`.
+    /// The same services, the support desk scoring with `analyzer`, working to `policy` and
+    /// closing solved tickets after `auto_close`.
     pub fn with_support(
         self,
         analyzer: crate::support::sentiment::provider::Analyzer,
         policy: crate::support::sla::SlaPolicy,
+        auto_close: crate::support::AutoClose,
     ) -> Self {
         Self {
-            support: self.support.configured(analyzer, policy),
+            support: self.support.configured(analyzer, policy, auto_close),
             ..self
         }
     }

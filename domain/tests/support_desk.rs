@@ -997,3 +997,78 @@ async fn the_overdue_count_is_the_tickets_past_their_target_and_the_demo_fills_t
     assert!(o.first_responses.count >= 1);
     assert!(o.sentiment.iter().any(|d| d.negative > 0));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn solved_tickets_left_alone_are_closed_once_and_reopened_ones_are_not() {
+    let (_db, shop) = desk().await;
+    let ada = support::customer(&shop.store).await;
+    let sam = support::staff(&shop.store, "sam@cloudmart.test").await;
+    let open = |s: &'static str| shop.support.open(&ada, new_ticket(s, "Please help"));
+    let (solved, working, reopened) = (
+        open("Solved").await.unwrap(),
+        open("Working").await.unwrap(),
+        open("Reopened").await.unwrap(),
+    );
+    shop.support.customer_solve(&ada, &solved.id).await.unwrap();
+    shop.support
+        .customer_solve(&ada, &reopened.id)
+        .await
+        .unwrap();
+    shop.support
+        .customer_reply(&ada, &reopened.id, body("Actually, it broke again"))
+        .await
+        .unwrap();
+    let week = std::time::Duration::from_secs(7 * 86_400);
+    assert_eq!(
+        shop.support.close_solved(week).await.unwrap(),
+        0,
+        "too recent"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    assert_eq!(
+        shop.support
+            .close_solved(std::time::Duration::ZERO)
+            .await
+            .unwrap(),
+        1
+    );
+    let status = |id| {
+        let support = shop.support.clone();
+        let sam = sam.clone();
+        async move {
+            support
+                .conversation_for_desk(&sam, id)
+                .await
+                .unwrap()
+                .ticket
+                .status
+        }
+    };
+    assert_eq!(status(&solved.id).await, TicketStatus::Closed);
+    assert_eq!(status(&working.id).await, TicketStatus::New);
+    assert_eq!(status(&reopened.id).await, TicketStatus::Open);
+    assert_eq!(
+        shop.support
+            .close_solved(std::time::Duration::ZERO)
+            .await
+            .unwrap(),
+        0,
+        "closing again changes nothing"
+    );
+    let o = shop.support.overview(&sam).await.unwrap();
+    let solved_now = o
+        .open_work
+        .iter()
+        .find(|s| s.status == TicketStatus::Solved)
+        .unwrap();
+    assert_eq!(
+        solved_now.total, 0,
+        "the closed ticket left the solved count"
+    );
+    let replied = shop
+        .support
+        .customer_reply(&ada, &solved.id, body("One more thing"))
+        .await
+        .unwrap();
+    assert!(matches!(replied, Replied::FollowUp(_)), "closed is final");
+}

@@ -67,7 +67,8 @@ pub async fn open_store(config: &Config) -> Result<OpenStore, StartError> {
 const WORKERS_STOP: Duration = Duration::from_secs(5);
 
 /// Every background worker of a serving process, started: the catalog refresher, the catalog
-/// imports, sentiment scoring and, with the embedded store, its TTL sweep.
+/// imports, sentiment scoring, closing solved tickets and, with the embedded store, its TTL
+/// sweep.
 pub fn start_workers(services: &Services, embedded: Option<&EmbeddedDynamo>) -> Workers {
     let mut workers = Workers::new();
     let catalog = services.catalog.clone();
@@ -84,6 +85,10 @@ pub fn start_workers(services: &Services, embedded: Option<&EmbeddedDynamo>) -> 
     workers.spawn("sentiment-scoring", |stop| {
         support.keep_scoring(domain::support::SCORING_INTERVAL, stop)
     });
+    let support = services.support.clone();
+    workers.spawn("ticket-closing", |stop| {
+        support.keep_closing(domain::support::CLOSING_INTERVAL, stop)
+    });
     if let Some(db) = embedded {
         let sweep = db.ttl_sweep();
         workers.spawn("ttl-sweep", |stop| sweep.run(TTL_SWEEP_EVERY, stop));
@@ -98,7 +103,11 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
     let services = Services::start(store)
         .await?
         .with_media(media)
-        .with_support(config.support.analyzer.clone(), config.support.sla);
+        .with_support(
+            config.support.analyzer.clone(),
+            config.support.sla,
+            config.support.auto_close,
+        );
     if embedded.is_some() {
         let report = demo::seed(&services.catalog).await?;
         if !report.already_seeded {

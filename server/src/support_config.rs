@@ -5,6 +5,7 @@ use crate::config::{invalid, ConfigError};
 use domain::support::sentiment::azure::AzureLanguage;
 use domain::support::sentiment::provider::Analyzer;
 use domain::support::sla::SlaPolicy;
+use domain::support::AutoClose;
 
 /// The desk's settings as text, straight from flags and environment variables.
 #[derive(Debug, Clone, clap::Args)]
@@ -29,6 +30,15 @@ pub struct RawSupport {
     /// waiting on the customer does not count).
     #[arg(long, env = "CLOUDMART_SUPPORT_SLA", default_value = "", global = true)]
     pub support_sla: String,
+    /// Days a solved ticket waits before the desk closes it (1 to 365; 0: never). A reply
+    /// before then reopens it; after, a reply starts a new ticket.
+    #[arg(
+        long,
+        env = "CLOUDMART_SUPPORT_AUTO_CLOSE_DAYS",
+        default_value = "7",
+        global = true
+    )]
+    pub support_auto_close_days: String,
 }
 
 /// The desk's settings, parsed.
@@ -36,6 +46,7 @@ pub struct RawSupport {
 pub struct SupportSettings {
     pub analyzer: Analyzer,
     pub sla: SlaPolicy,
+    pub auto_close: AutoClose,
 }
 
 const ENDPOINT: &str = "CLOUDMART_AZURE_LANGUAGE_ENDPOINT";
@@ -103,7 +114,18 @@ impl SupportSettings {
                 ))
             }
         };
-        Ok(Self { analyzer, sla })
+        let auto_close = AutoClose::parse(&raw.support_auto_close_days).map_err(|_| {
+            invalid(
+                AutoClose::ENV,
+                &raw.support_auto_close_days,
+                "a whole number of days from 0 (never) to 365",
+            )
+        })?;
+        Ok(Self {
+            analyzer,
+            sla,
+            auto_close,
+        })
     }
 }
 
@@ -118,6 +140,7 @@ mod tests {
             azure_language_key: None,
             azure_language_key_file: None,
             support_sla: String::new(),
+            support_auto_close_days: "7".into(),
         }
     }
 

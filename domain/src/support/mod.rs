@@ -38,7 +38,8 @@ pub mod ticket;
 pub use error::SupportError;
 #[cfg(feature = "ssr")]
 pub use service::{
-    AgentReply, Replied, ReplyBody, SupportService, OPEN_PER_WINDOW, SCORING_INTERVAL,
+    AgentReply, AutoClose, Replied, ReplyBody, SupportService, CLOSING_INTERVAL, OPEN_PER_WINDOW,
+    SCORING_INTERVAL,
 };
 pub use status::{TicketMover, TicketStatus};
 

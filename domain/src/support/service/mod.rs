@@ -7,13 +7,15 @@
 //!
 //! This module holds what every change shares (creating a ticket, appending a message,
 //! [`SupportService::change`]); the operations live by who calls them: [`customer`],
-//! [`desk`], [`canned`] replies and sentiment [`scoring`].
+//! [`desk`], [`canned`] replies, sentiment [`scoring`] and the [`closing`] of solved tickets.
 
 mod canned;
+mod closing;
 mod customer;
 mod desk;
 mod scoring;
 
+pub use closing::{AutoClose, CLOSING_INTERVAL};
 pub use customer::Replied;
 pub use desk::{AgentReply, ReplyBody};
 pub use scoring::SCORING_INTERVAL;
@@ -80,6 +82,7 @@ pub struct SupportService {
     audit: AuditLog,
     analyzer: Analyzer,
     policy: SlaPolicy,
+    auto_close: AutoClose,
 }
 
 impl std::fmt::Debug for SupportService {
@@ -100,14 +103,17 @@ impl SupportService {
             identity,
             analyzer: Analyzer::default(),
             policy: SlaPolicy::default(),
+            auto_close: AutoClose::default(),
         }
     }
 
-    /// The same service scoring with `analyzer` and working to `policy`.
-    pub fn configured(self, analyzer: Analyzer, policy: SlaPolicy) -> Self {
+    /// The same service scoring with `analyzer`, working to `policy` and closing solved
+    /// tickets after `auto_close`.
+    pub fn configured(self, analyzer: Analyzer, policy: SlaPolicy, auto_close: AutoClose) -> Self {
         Self {
             analyzer,
             policy,
+            auto_close,
             ..self
         }
     }
