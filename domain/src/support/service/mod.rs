@@ -252,6 +252,7 @@ impl SupportService {
         message
     }
 
+    /// A customer may open [`OPEN_PER_WINDOW`] tickets an hour. (Read from their newest
     /// tickets: a burst of simultaneous submissions may pass it by a few, which the limit
     /// tolerates; it is a brake on floods, not an invariant.)
     async fn check_open_rate(

@@ -40,8 +40,6 @@ impl SupportService {
         });
     }
 
-    /// A customer may open [`OPEN_PER_WINDOW`] tickets an hour. (Read from their newest
-
     /// Scores the ticket's customer messages that wait for a score.
     pub async fn score_ticket(&self, id: &TicketId) -> Result<usize, SupportError> {
         let waiting: Vec<Message> = table::messages(&self.store, id)
