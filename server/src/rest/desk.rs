@@ -124,6 +124,16 @@ pub async fn queue(
     ApiStaff(staff): ApiStaff,
     Query(query): Query<QueueQuery>,
 ) -> Result<Json<QueuePage>, ApiError> {
+    let empty = super::problems::sent_empty(&[
+        ("status", query.status.as_deref()),
+        ("priority", query.priority.as_deref()),
+        ("assignee", query.assignee.as_deref()),
+        ("tag", query.tag.as_deref()),
+        ("mood", query.mood.as_deref()),
+    ]);
+    if !empty.is_empty() {
+        return Err(ApiError::invalid(empty));
+    }
     let text = QueueFilterText {
         status: query.status,
         priority: query.priority,

@@ -389,6 +389,14 @@ pub async fn open_ticket(
     ApiCustomer(customer): ApiCustomer,
     JsonBody(request): JsonBody<NewTicketRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
+    if request
+        .order_id
+        .as_deref()
+        .is_some_and(|o| o.trim().is_empty())
+    {
+        let empty = FieldError::new("order_id", "must be an order id; leave it out for none");
+        return Err(ApiError::invalid(vec![empty]));
+    }
     let mut new = NewTicket::parse(
         &request.subject,
         &request.message,

@@ -95,6 +95,13 @@ async fn a_bad_ticket_names_its_fields_and_writes_nothing() {
         StatusCode::UNPROCESSABLE_ENTITY,
     );
     assert_eq!(fields(&doc), ["order_id"]);
+    let no_order = json!({ "subject": "Refund", "message": "Please", "order_id": "" });
+    let doc = problem(
+        &app.request(api_json(Method::POST, TICKETS, ada, &no_order))
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    );
+    assert_eq!(fields(&doc), ["order_id"]);
     let listed = json(&app.request(api(Method::GET, TICKETS, ada)).await);
     assert_eq!(listed["items"].as_array().unwrap().len(), 0);
     let bad_page = format!("{TICKETS}?limit=0&cursor=nope");
@@ -301,6 +308,20 @@ async fn only_staff_admin_tokens_reach_the_desk() {
         StatusCode::UNPROCESSABLE_ENTITY,
     );
     assert_eq!(fields(&doc), ["status", "assignee"]);
+    let doc = problem(
+        &app.request(api(
+            Method::GET,
+            "/api/v1/desk/queue?mood=",
+            Some(admin.expose()),
+        ))
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    );
+    assert_eq!(
+        fields(&doc),
+        ["mood"],
+        "a parameter is left out or has a value"
+    );
     problem(
         &app.request(api(Method::GET, TICKETS, None)).await,
         StatusCode::UNAUTHORIZED,
