@@ -118,6 +118,14 @@ async fn caller(parts: &Parts) -> Result<Option<Arc<Caller>>, ApiError> {
         .map_err(|e| ApiError::from_service(&e).retry_after(1))
 }
 
+/// The request's caller with an account: 401 without a token.
+async fn signed_in(parts: &Parts) -> Result<Arc<Caller>, ApiError> {
+    caller(parts)
+        .await?
+        .filter(|caller| caller.principal.account().is_some())
+        .ok_or_else(|| ApiError::unauthorized(NO_TOKEN))
+}
+
 const NO_TOKEN: &str =
     "This route needs an API token: send `Authorization: Bearer <token>`, with a token from /account/api-tokens.";
 const NOT_ADMIN: &str =
@@ -147,11 +155,8 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiAdmin {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        let caller = caller(parts)
+        signed_in(parts)
             .await?
-            .filter(|caller| caller.principal.account().is_some())
-            .ok_or_else(|| ApiError::unauthorized(NO_TOKEN))?;
-        caller
             .principal
             .admin()
             .map(ApiAdmin)
@@ -170,11 +175,8 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiStaff {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        let caller = caller(parts)
+        signed_in(parts)
             .await?
-            .filter(|caller| caller.principal.account().is_some())
-            .ok_or_else(|| ApiError::unauthorized(NO_TOKEN))?;
-        caller
             .principal
             .staff()
             .map(ApiStaff)

@@ -4,9 +4,10 @@
 
 use super::auth::ApiStaff;
 use super::body::JsonBody;
+use super::orders::PageQuery;
 use super::problems::ApiError;
 use super::support::{
-    parse_page, support_error, ticket_id, ApiMessage, ApiPriority, ApiSentimentLabel, ApiTicket,
+    support_error, ticket_id, ApiMessage, ApiPriority, ApiSentimentLabel, ApiTicket,
     ApiTicketStatus,
 };
 use crate::router::AppState;
@@ -142,7 +143,11 @@ pub async fn queue(
         mood: query.mood,
     };
     let filter = QueueFilter::parse(&text);
-    let page = parse_page(query.limit.as_deref(), query.cursor.as_deref());
+    let paging = PageQuery {
+        limit: query.limit,
+        cursor: query.cursor,
+    };
+    let page = paging.parse_with(domain::support::table::TicketCursor::parse);
     let (filter, (limit, after)) = match (filter, page) {
         (Ok(filter), Ok(page)) => (filter, page),
         (filter, page) => {

@@ -206,38 +206,47 @@ impl OrderPage {
     }
 }
 
-/// The most orders one page holds.
-pub const MAX_ORDERS_PER_PAGE: usize = 50;
-
-/// How to page through orders.
+/// How to page through a list: the page size and the cursor of the page before.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
-    /// Orders per page, 1 to 50; 20 by default.
+    /// Items per page, 1 to 50; 20 by default.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 50)]
     pub limit: Option<String>,
     /// The `next_cursor` of the previous page.
-    #[param(max_length = 128)]
+    #[param(max_length = 256)]
     pub cursor: Option<String>,
 }
 
+/// The most items one page holds.
+pub const MAX_PER_PAGE: usize = 50;
+
 impl PageQuery {
-    /// The page size and where to start, or the fields at fault.
-    pub fn parse(&self) -> Result<(i32, Option<OrderCursor>), ApiError> {
-        let limit =
-            domain::field_error::parse_limit(self.limit.as_deref(), 20, MAX_ORDERS_PER_PAGE);
+    /// The page size and where to start (a cursor of the kind `parse_cursor` reads), or
+    /// every field at fault.
+    pub fn parse_with<C>(
+        &self,
+        parse_cursor: impl FnOnce(&str) -> Option<C>,
+    ) -> Result<(usize, Option<C>), Vec<FieldError>> {
+        let limit = domain::field_error::parse_limit(self.limit.as_deref(), 20, MAX_PER_PAGE);
         let cursor = match self.cursor.as_deref() {
             None => Ok(None),
-            Some(text) => OrderCursor::parse(text)
+            Some(text) => parse_cursor(text)
                 .map(Some)
                 .ok_or_else(|| FieldError::new("cursor", "is not a cursor this API gave out")),
         };
         match (limit, cursor) {
-            (Ok(limit), Ok(cursor)) => Ok((i32::try_from(limit).unwrap_or(20), cursor)),
-            (limit, cursor) => Err(ApiError::invalid(
-                [limit.err(), cursor.err()].into_iter().flatten().collect(),
-            )),
+            (Ok(limit), Ok(cursor)) => Ok((limit, cursor)),
+            (limit, cursor) => Err([limit.err(), cursor.err()].into_iter().flatten().collect()),
         }
+    }
+
+    /// A page of orders.
+    pub fn parse(&self) -> Result<(i32, Option<OrderCursor>), ApiError> {
+        let (limit, cursor) = self
+            .parse_with(OrderCursor::parse)
+            .map_err(ApiError::invalid)?;
+        Ok((i32::try_from(limit).unwrap_or(20), cursor))
     }
 }
 

@@ -4,6 +4,7 @@
 
 use super::auth::ApiCustomer;
 use super::body::JsonBody;
+use super::orders::PageQuery;
 use super::problems::ApiError;
 use crate::router::AppState;
 use axum::extract::{Path, Query, State};
@@ -18,7 +19,7 @@ use domain::support::{
 };
 use domain::FieldError;
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
 /// Where a ticket is: new → open → pending (waiting on the customer) → solved → closed. A
 /// customer's reply reopens a pending or solved ticket; closed is final.
@@ -257,39 +258,6 @@ pub struct TicketPage {
     pub next_cursor: Option<String>,
 }
 
-/// The most tickets one page holds.
-pub const MAX_TICKETS_PER_PAGE: usize = 50;
-
-/// How to page through tickets.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct TicketPageQuery {
-    /// Tickets per page, 1 to 50; 20 by default.
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 50)]
-    pub limit: Option<String>,
-    /// The `next_cursor` of the previous page.
-    #[param(max_length = 256)]
-    pub cursor: Option<String>,
-}
-
-/// A page size and where to start, or the fields at fault.
-pub fn parse_page(
-    limit: Option<&str>,
-    cursor: Option<&str>,
-) -> Result<(usize, Option<TicketCursor>), Vec<FieldError>> {
-    let limit = domain::field_error::parse_limit(limit, 20, MAX_TICKETS_PER_PAGE);
-    let cursor = match cursor {
-        None => Ok(None),
-        Some(text) => TicketCursor::parse(text)
-            .map(Some)
-            .ok_or_else(|| FieldError::new("cursor", "is not a cursor this API gave out")),
-    };
-    match (limit, cursor) {
-        (Ok(limit), Ok(cursor)) => Ok((limit, cursor)),
-        (limit, cursor) => Err([limit.err(), cursor.err()].into_iter().flatten().collect()),
-    }
-}
-
 /// A ticket id from a path; a malformed one is a missing ticket.
 pub fn ticket_id(text: &str) -> Result<TicketId, ApiError> {
     TicketId::parse(text).map_err(|_| support_error(SupportError::NotFound))
@@ -343,7 +311,7 @@ pub struct ReplyRequest {
     path = "/support/tickets",
     tag = "support",
     security(("token" = [])),
-    params(TicketPageQuery),
+    params(PageQuery),
     responses(
         (status = 200, description = "A page of the caller's tickets", body = TicketPage),
         (status = 422, description = "A parameter is invalid; `errors` names it", body = crate::problem::Problem, content_type = "application/problem+json"),
@@ -352,10 +320,11 @@ pub struct ReplyRequest {
 pub async fn list_tickets(
     State(state): State<AppState>,
     ApiCustomer(customer): ApiCustomer,
-    Query(query): Query<TicketPageQuery>,
+    Query(query): Query<PageQuery>,
 ) -> Result<Json<TicketPage>, ApiError> {
-    let (limit, after) =
-        parse_page(query.limit.as_deref(), query.cursor.as_deref()).map_err(ApiError::invalid)?;
+    let (limit, after) = query
+        .parse_with(TicketCursor::parse)
+        .map_err(ApiError::invalid)?;
     let (tickets, next) = state
         .services
         .support
