@@ -6,6 +6,7 @@
 //! their DynamoDB adapters.
 
 pub mod address;
+pub mod assistant;
 pub mod audit;
 #[cfg(feature = "ssr")]
 pub mod caller;

@@ -1,0 +1,11 @@
+//! The AI assistant: the shopping assistant (everyone) and the support chat (signed-in
+//! customers), behind one chat model trait with an offline default.
+//!
+//! - `intent`: reading a message without a model (the offline assistant's understanding).
+//! - `recommend`: ranking the live catalog for a wish (the `search_products` tool).
+//! - `grounding`: the check every answer passes before it is shown: products the tools did
+//!   not return are taken out, and prices and stock come from the catalog, never the model.
+
+pub mod grounding;
+pub mod intent;
+pub mod recommend;
