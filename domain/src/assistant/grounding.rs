@@ -10,6 +10,8 @@
 //!   from the catalog;
 //! - the products the answer names become its cards, in the order it names them.
 
+use crate::catalog::search::tokenize;
+
 /// A product the tools returned in this conversation, as the catalog has it now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Known {
@@ -105,13 +107,13 @@ fn sentences(text: &str) -> Vec<&str> {
         let next_is_space = chars.get(n + 1).is_none_or(|(_, d)| d.is_whitespace());
         if c == '\n' || (matches!(c, '.' | '!' | '?') && next_is_space) {
             let end = i + c.len_utf8();
-            if text[start..end].trim().len() > 0 {
+            if !text[start..end].trim().is_empty() {
                 out.push(&text[start..end]);
             }
             start = end;
         }
     }
-    if text[start..].trim().len() > 0 {
+    if !text[start..].trim().is_empty() {
         out.push(&text[start..]);
     }
     out
@@ -141,35 +143,44 @@ fn mentions_unknown(sentence: &str, known: &[Known]) -> bool {
     if links_unknown {
         return true;
     }
-    let lower_names: Vec<String> = known.iter().map(|k| k.name.to_lowercase()).collect();
+    // What a Title Case run may be: part of a known product's name, or a category's.
+    let names: Vec<String> = known
+        .iter()
+        .map(|k| k.name.as_str())
+        .chain(crate::catalog::Category::ALL.iter().map(|c| c.label()))
+        .map(|name| tokenize(name).join(" "))
+        .collect();
     title_runs(sentence).into_iter().any(|run| {
-        let run = run.to_lowercase();
-        !lower_names.iter().any(|name| name.contains(&run))
+        let run = tokenize(&run).join(" ");
+        !names.iter().any(|name| name.contains(&run))
     })
 }
 
-/// Runs of two or more capitalised words ("Zephyr Hoverboard"), the ordinary words that
-/// start sentences left out: what reads as a product's name.
+/// Runs of two or more capitalised words ("Zephyr Hoverboard") within a stretch of text
+/// between punctuation, the ordinary words that start sentences left out: what reads as a
+/// product's name.
 fn title_runs(sentence: &str) -> Vec<String> {
     let mut runs = Vec::new();
-    let mut run: Vec<&str> = Vec::new();
-    let words = sentence
-        .split(|c: char| {
-            c.is_whitespace() || matches!(c, ',' | ';' | ':' | '(' | ')' | '[' | ']' | '"' | '*')
-        })
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-' && c != '\''))
-        .filter(|w| !w.is_empty());
-    for word in words.chain(std::iter::once("")) {
-        let capital = word.chars().next().is_some_and(char::is_uppercase)
-            || (!run.is_empty() && word.chars().next().is_some_and(|c| c.is_ascii_digit()));
-        if capital && !(run.is_empty() && COMMON.contains(&word)) {
-            run.push(word);
-            continue;
+    let stretches = sentence.split([',', ';', ':', '(', ')', '[', ']', '"', '*', '\u{2014}']);
+    for stretch in stretches {
+        let mut run: Vec<&str> = Vec::new();
+        let words = stretch
+            .split_whitespace()
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-' && c != '\''))
+            .filter(|w| !w.is_empty());
+        for word in words.chain(std::iter::once("")) {
+            let first = word.chars().next();
+            let capital = first.is_some_and(char::is_uppercase)
+                || (!run.is_empty() && first.is_some_and(|c| c.is_ascii_digit()));
+            if capital && !(run.is_empty() && COMMON.contains(&word)) {
+                run.push(word);
+                continue;
+            }
+            if run.len() >= 2 {
+                runs.push(run.join(" "));
+            }
+            run.clear();
         }
-        if run.len() >= 2 {
-            runs.push(run.join(" "));
-        }
-        run.clear();
     }
     runs
 }

@@ -8,6 +8,7 @@
 //! a person). Everything else is the words of the wish, which the catalog search ranks.
 
 use crate::catalog::search::tokenize;
+use crate::catalog::Category;
 
 /// What the shopper asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,159 +49,18 @@ pub struct Wish {
     pub gift: bool,
     /// A child's age, when the wish names one ("for a 6 year old").
     pub child_age: Option<u8>,
+    /// The category the wish names ("books under $20").
+    pub category: Option<Category>,
 }
 
-/// Words that carry no wish of their own.
-const STOP_WORDS: &[&str] = &[
-    "a",
-    "an",
-    "the",
-    "i",
-    "im",
-    "me",
-    "my",
-    "we",
-    "our",
-    "you",
-    "your",
-    "is",
-    "are",
-    "am",
-    "be",
-    "for",
-    "to",
-    "of",
-    "in",
-    "on",
-    "with",
-    "and",
-    "or",
-    "that",
-    "this",
-    "these",
-    "those",
-    "it",
-    "who",
-    "which",
-    "what",
-    "some",
-    "something",
-    "anything",
-    "any",
-    "one",
-    "ones",
-    "please",
-    "want",
-    "need",
-    "looking",
-    "look",
-    "find",
-    "show",
-    "get",
-    "buy",
-    "recommend",
-    "suggest",
-    "could",
-    "can",
-    "would",
-    "do",
-    "does",
-    "have",
-    "has",
-    "like",
-    "likes",
-    "love",
-    "loves",
-    "good",
-    "nice",
-    "great",
-    "best",
-    "idea",
-    "ideas",
-    "thing",
-    "things",
-    "item",
-    "items",
-    "there",
-    "really",
-    "very",
-    "so",
-    "just",
-    "also",
-    "hi",
-    "hello",
-    "hey",
-    "thanks",
-    "thank",
-    "product",
-    "products",
-    "shop",
-    "buying",
-    "help",
-    "do",
-    "tell",
-    "old",
-    "year",
-    "years",
-    "yo",
-    "aged",
-    "age",
-    "him",
-    "her",
-    "them",
-    "he",
-    "she",
-    "they",
-    "two",
-    "both",
-    "all",
-    "about",
-    "from",
-    "at",
-    "by",
-    "up",
-    "than",
-    "less",
-    "more",
-    "under",
-    "below",
-    "over",
-    "above",
-    "between",
-    "max",
-    "maximum",
-    "most",
-    "least",
-    "minimum",
-    "min",
-    "within",
-    "budget",
-    "around",
-    "dollars",
-    "dollar",
-    "usd",
-    "bucks",
-    "euros",
-    "euro",
-    "eur",
-    "cheap",
-    "cheaper",
-    "cheapest",
-    "expensive",
-    "priciest",
-    "compare",
-    "comparison",
-    "versus",
-    "vs",
-    "difference",
-    "between",
-    "gift",
-    "present",
-    "gifts",
-    "presents",
-    "birthday",
-    "christmas",
-];
+/// Words that carry no wish of their own (`stop_words.txt`, one a line).
+const STOP_WORDS: &str = include_str!("stop_words.txt");
+
+fn is_stop_word(word: &str) -> bool {
+    STOP_WORDS
+        .lines()
+        .any(|line| !line.starts_with('#') && line.trim() == word)
+}
 
 /// Words that make a wish a present.
 const GIFT_WORDS: &[&str] = &[
@@ -278,6 +138,18 @@ fn order_number(message: &str) -> Option<String> {
         .map(str::to_ascii_uppercase)
 }
 
+/// The wish in a text (a tool call's search text, say).
+pub fn wish_of(text: &str) -> Wish {
+    wish(&tokenize(text))
+}
+
+/// The category a word names, by its slug or its label's words ("toys", "games", "kitchen").
+fn category_of(word: &str) -> Option<Category> {
+    Category::ALL.into_iter().find(|c| {
+        c.slug().split('-').any(|w| w == word) || tokenize(c.label()).iter().any(|w| w == word)
+    })
+}
+
 /// The wish in a message's words.
 fn wish(words: &[String]) -> Wish {
     let mut wish = Wish {
@@ -301,8 +173,15 @@ fn wish(words: &[String]) -> Wish {
         wish.preference = Preference::Priciest;
     }
     for (i, word) in words.iter().enumerate() {
+        if wish.category.is_none() && !used[i] {
+            if let Some(category) = category_of(word) {
+                wish.category = Some(category);
+                used[i] = true;
+                continue;
+            }
+        }
         let keep = !used[i]
-            && !STOP_WORDS.contains(&word.as_str())
+            && !is_stop_word(word)
             && !word.chars().all(|c| c.is_ascii_digit())
             && !wish.words.contains(word);
         if keep {
@@ -481,6 +360,14 @@ mod tests {
         assert_eq!(read("cancel my order"), Intent::Cancel(None));
         assert_eq!(read("hello!"), Intent::Hello);
         assert_eq!(read("what can you do?"), Intent::Hello);
+    }
+
+    #[test]
+    fn a_category_word_is_the_category() {
+        let wish = find("books under $20");
+        assert_eq!(wish.category, Some(Category::Books));
+        assert!(wish.words.is_empty());
+        assert_eq!(find("kitchen knife").category, Some(Category::HomeKitchen));
     }
 
     #[test]

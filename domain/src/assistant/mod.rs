@@ -2,10 +2,14 @@
 //! customers), behind one chat model trait with an offline default.
 //!
 //! - `intent`: reading a message without a model (the offline assistant's understanding).
+//! - `offline`: the assistant that needs no model, calling the same tools.
 //! - `recommend`: ranking the live catalog for a wish (the `search_products` tool).
+//! - `tools`: the tools as a model sees them, and their arguments parsed into typed calls.
 //! - `grounding`: the check every answer passes before it is shown: products the tools did
 //!   not return are taken out, and prices and stock come from the catalog, never the model.
 
 pub mod grounding;
 pub mod intent;
+pub mod offline;
 pub mod recommend;
+pub mod tools;

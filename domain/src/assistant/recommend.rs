@@ -153,6 +153,9 @@ pub fn fits(product: &Product, wish: &Wish, in_stock_only: bool) -> bool {
     if in_stock_only && product.stock == 0 {
         return false;
     }
+    if wish.category.is_some_and(|c| c != product.category) {
+        return false;
+    }
     if let Some(age) = wish.child_age {
         if !FOR_CHILDREN.contains(&product.category) {
             return false;

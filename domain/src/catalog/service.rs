@@ -145,6 +145,26 @@ impl CatalogSnapshot {
     }
 }
 
+/// The assistant reads the live catalog through the snapshot: its products on sale, each
+/// with the search document the storefront's search uses.
+impl crate::assistant::offline::CatalogView for CatalogSnapshot {
+    fn entries(&self) -> Box<dyn Iterator<Item = (&Product, &SearchDoc)> + '_> {
+        Box::new(
+            self.products
+                .iter()
+                .map(|p| &**p)
+                .zip(self.docs.iter().map(|d| &**d)),
+        )
+    }
+
+    fn by_slug(&self, slug: &str) -> Option<&Product> {
+        self.by_slug
+            .get(slug)
+            .and_then(|i| self.products.get(*i))
+            .map(|p| &**p)
+    }
+}
+
 /// A snapshot's products and search documents, being patched.
 type Patch = (Vec<Arc<Product>>, Vec<Arc<SearchDoc>>);
 
