@@ -22,6 +22,8 @@ pub struct Services {
     pub imports: crate::catalog::import_jobs::ImportJobs,
     /// Uploaded images; in memory until [`Services::with_media`] names a real store.
     pub media: MediaStore,
+    /// The shopping assistant.
+    pub assistant: crate::assistant::AssistantService,
 }
 
 impl Services {
@@ -33,6 +35,7 @@ impl Services {
         let imports = crate::catalog::import_jobs::ImportJobs::new(store.clone());
         let support =
             crate::support::SupportService::new(store.clone(), orders.clone(), identity.clone());
+        let assistant = crate::assistant::AssistantService::new(store.clone(), catalog.clone());
         Ok(Self {
             store,
             catalog,
@@ -40,6 +43,7 @@ impl Services {
             carts,
             orders,
             support,
+            assistant,
             imports,
             media: MediaStore::in_memory(),
         })

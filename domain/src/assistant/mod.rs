@@ -5,11 +5,19 @@
 //! - `offline`: the assistant that needs no model, calling the same tools.
 //! - `recommend`: ranking the live catalog for a wish (the `search_products` tool).
 //! - `tools`: the tools as a model sees them, and their arguments parsed into typed calls.
+//! - `conversation`: a conversation as the server keeps it, and a shopper's message.
+//! - `service` (server only): answering a message and keeping the conversation.
 //! - `grounding`: the check every answer passes before it is shown: products the tools did
 //!   not return are taken out, and prices and stock come from the catalog, never the model.
 
+pub mod conversation;
 pub mod grounding;
 pub mod intent;
 pub mod offline;
 pub mod recommend;
+#[cfg(feature = "ssr")]
+mod service;
 pub mod tools;
+
+#[cfg(feature = "ssr")]
+pub use service::{AssistantError, AssistantService, MESSAGES_PER_MINUTE};

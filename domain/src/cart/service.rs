@@ -34,7 +34,8 @@ pub enum CartOwner {
 }
 
 impl CartOwner {
-    fn key(&self) -> String {
+    /// The owner as stored: `G#<token>` or `U#<user id>`.
+    pub fn key(&self) -> String {
         match self {
             CartOwner::Guest(token) => format!("G#{token}"),
             CartOwner::Customer(id) => format!("U#{}", id.as_str()),

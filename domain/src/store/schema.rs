@@ -65,6 +65,11 @@ impl TableNames {
     pub fn jobs(&self) -> String {
         format!("{}jobs", self.prefix)
     }
+
+    /// The assistant's conversations, one per visitor, kept a week after the last message.
+    pub fn conversations(&self) -> String {
+        format!("{}conversations", self.prefix)
+    }
 }
 
 /// The products table's secondary indexes.
@@ -294,6 +299,12 @@ fn specs(names: &TableNames) -> Vec<TableSpec> {
         },
         TableSpec {
             name: names.jobs(),
+            hash: "pk",
+            indexes: Vec::new(),
+            ttl: true,
+        },
+        TableSpec {
+            name: names.conversations(),
             hash: "pk",
             indexes: Vec::new(),
             ttl: true,
