@@ -42,6 +42,7 @@ mod mapping {
     }
 
     mapped_once!(
+        domain::assistant::AssistantError,
         domain::caller::CallerUnavailable,
         domain::cart::CartError,
         domain::catalog::CatalogError,

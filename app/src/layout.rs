@@ -127,9 +127,12 @@ fn Footer() -> impl IntoView {
             <div class="mx-auto flex max-w-7xl flex-col gap-2 px-4 py-6 text-sm text-slate-600 sm:flex-row sm:justify-between sm:px-6 lg:px-8">
                 <p>"CloudMart — an open-source storefront in Rust."</p>
                 <nav aria-label="Footer">
-                    <ul class="flex gap-4">
+                    <ul class="flex flex-wrap gap-4">
                         <li>
                             <a href="/" class="hover:text-indigo-700">"All products"</a>
+                        </li>
+                        <li>
+                            <a href="/assistant" class="hover:text-indigo-700">"Shopping assistant"</a>
                         </li>
                         <li>
                             <a href="/account/support/new" class="hover:text-indigo-700">"Contact us"</a>

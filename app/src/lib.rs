@@ -10,6 +10,7 @@
 #![recursion_limit = "256"]
 
 pub mod admin;
+pub mod assistant;
 mod bundle;
 #[cfg(feature = "ssr")]
 pub mod caller;
@@ -173,6 +174,7 @@ pub fn App() -> impl IntoView {
                         view=support::DeskTicketPage
                         ssr=SsrMode::Async
                     />
+                    <Route path=StaticSegment("assistant") view=assistant::AssistantPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("cart") view=cart::CartPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("checkout") view=orders::CheckoutPage ssr=SsrMode::Async />
                     <Route

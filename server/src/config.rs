@@ -14,6 +14,7 @@ What it serves:
   /                       the storefront (products, cart, checkout, /account/...)
   /admin                  the console (catalog, stock, orders, users, audit)
   /account/api-tokens     a signed-in user's REST API tokens (create, list, revoke)
+  /assistant              the shopping assistant (works offline, on the live catalog)
   /account/support        a customer's support tickets; /account/support/new: contact us
   /support                the support desk: the queue, most urgent first (agents, admins)
   /support/overview       the desk overview: open work, overdue, first response, CSAT, mood

@@ -48,7 +48,7 @@ pub async fn robots(State(state): State<AppState>) -> impl IntoResponse {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         format!(
-            "User-agent: *\nAllow: /\nDisallow: /api/\nDisallow: /cart\nDisallow: /account\nDisallow: /admin\nDisallow: /support\n\nSitemap: {}/sitemap.xml\n",
+            "User-agent: *\nAllow: /\nDisallow: /api/\nDisallow: /cart\nDisallow: /account\nDisallow: /admin\nDisallow: /support\nDisallow: /assistant\n\nSitemap: {}/sitemap.xml\n",
             state.public_url
         ),
     )

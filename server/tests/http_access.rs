@@ -11,6 +11,7 @@ use app::admin::{
     AdminGate, AdminImportProgress, AdminMoveOrder, AdminOrder, AdminOrders, AdminOverview,
     AdminProduct, AdminProducts, AdminSaveCannedReply, AdminSaveProduct, AdminUser, AdminUsers,
 };
+use app::assistant::server_fns::{AskAssistant, AssistantTurns, StartOver};
 use app::cart::server_fns::{AddToCart, GetCart, RemoveCartLine, UpdateCartLine};
 use app::catalog::server_fns::{GetCatalogPage, GetProductPage};
 use app::identity::server_fns::{ChangePassword, MyProfile, SaveProfile, SignIn, SignOut, SignUp};
@@ -73,6 +74,9 @@ fn server_fns() -> Vec<(&'static str, String, Access)> {
         ),
         (SignOut::PATH, String::new(), Public),
         (GetCart::PATH, String::new(), Public),
+        (AssistantTurns::PATH, String::new(), Public),
+        (AskAssistant::PATH, "message=a+tent".into(), Public),
+        (StartOver::PATH, String::new(), Public),
         (
             AddToCart::PATH,
             format!("product_id={SOME_PRODUCT}&quantity=1"),
@@ -214,6 +218,7 @@ fn pages() -> Vec<(&'static str, String, Access)> {
         ("/account/sign-in", "/account/sign-in".into(), Public),
         ("/account/sign-up", "/account/sign-up".into(), Public),
         ("/cart", "/cart".into(), Public),
+        ("/assistant", "/assistant".into(), Public),
         ("/account/profile", "/account/profile".into(), SignedIn),
         (
             "/account/api-tokens",

@@ -1,6 +1,6 @@
 //! Storefront catalog pages: the listing at `/` and the product page.
 
-mod components;
+pub(crate) mod components;
 mod home;
 mod product;
 pub mod server_fns;

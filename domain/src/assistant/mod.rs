@@ -1,22 +1,25 @@
-//! The AI assistant: the shopping assistant (everyone) and the support chat (signed-in
-//! customers), behind one chat model trait with an offline default.
+//! The AI assistant: the shopping assistant (everyone) and, next, the support chat
+//! (signed-in customers), behind one chat model trait with an offline default.
 //!
 //! - `intent`: reading a message without a model (the offline assistant's understanding).
-//! - `offline`: the assistant that needs no model, calling the same tools.
 //! - `recommend`: ranking the live catalog for a wish (the `search_products` tool).
-//! - `tools`: the tools as a model sees them, and their arguments parsed into typed calls.
-//! - `conversation`: a conversation as the server keeps it, and a shopper's message.
-//! - `service` (server only): answering a message and keeping the conversation.
 //! - `grounding`: the check every answer passes before it is shown: products the tools did
 //!   not return are taken out, and prices and stock come from the catalog, never the model.
+//! - `conversation`: a conversation as the server keeps it, and a shopper's message.
+//! - `tools` (server only): the tools as a model sees them, and their arguments parsed into
+//!   typed calls.
+//! - `offline` (server only): the assistant that needs no model, calling the same tools.
+//! - `service` (server only): answering a message and keeping the conversation.
 
 pub mod conversation;
 pub mod grounding;
 pub mod intent;
+#[cfg(feature = "ssr")]
 pub mod offline;
 pub mod recommend;
 #[cfg(feature = "ssr")]
 mod service;
+#[cfg(feature = "ssr")]
 pub mod tools;
 
 #[cfg(feature = "ssr")]
