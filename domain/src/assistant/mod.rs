@@ -24,3 +24,17 @@ pub mod tools;
 
 #[cfg(feature = "ssr")]
 pub use service::{AssistantError, AssistantService, MESSAGES_PER_MINUTE};
+
+/// The demo catalog as the tests' live catalog: each product on sale with its search document.
+#[cfg(all(test, feature = "ssr"))]
+pub(crate) fn demo_catalog() -> Vec<(crate::catalog::Product, crate::catalog::search::SearchDoc)> {
+    crate::catalog::demo::products()
+        .iter()
+        .map(|d| {
+            let new = d.to_new_product().expect("the demo catalog is valid");
+            let product = crate::catalog::stored_product(new, crate::time::Timestamp(0));
+            let doc = crate::catalog::search::SearchDoc::of(&product);
+            (product, doc)
+        })
+        .collect()
+}

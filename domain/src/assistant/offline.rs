@@ -229,8 +229,6 @@ const _: () = assert!(MAX_RESULTS >= 4);
 mod tests {
     use super::*;
     use crate::assistant::grounding::{ground, Known};
-    use crate::catalog::{demo, ProductId};
-    use crate::time::Timestamp;
 
     struct Demo(Vec<(Product, SearchDoc)>);
 
@@ -247,31 +245,7 @@ mod tests {
     }
 
     fn shop() -> Demo {
-        Demo(
-            demo::products()
-                .iter()
-                .enumerate()
-                .map(|(i, d)| {
-                    let new = d.to_new_product().unwrap();
-                    let p = Product {
-                        id: ProductId::parse(&format!("00000000-0000-4000-8000-{i:012}")).unwrap(),
-                        slug: new.slug,
-                        name: new.name.as_str().to_owned(),
-                        description: new.description,
-                        price: new.price,
-                        category: new.category,
-                        image: new.image,
-                        stock: new.stock,
-                        status: new.status,
-                        featured: new.featured,
-                        created_at: Timestamp(0),
-                        updated_at: Timestamp(0),
-                    };
-                    let doc = SearchDoc::of(&p);
-                    (p, doc)
-                })
-                .collect(),
-        )
+        Demo(crate::assistant::demo_catalog())
     }
 
     /// The answer, after the grounding check every answer passes.

@@ -210,37 +210,13 @@ pub fn recommend<'a>(
     ranked.into_iter().take(limit).map(|(_, _, p)| p).collect()
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
     use crate::assistant::intent::{read, Intent};
-    use crate::catalog::{demo, ProductId};
-    use crate::time::Timestamp;
 
     fn catalog() -> Vec<(Product, SearchDoc)> {
-        demo::products()
-            .iter()
-            .enumerate()
-            .map(|(i, d)| {
-                let new = d.to_new_product().unwrap();
-                let p = Product {
-                    id: ProductId::parse(&format!("00000000-0000-4000-8000-{i:012}")).unwrap(),
-                    slug: new.slug,
-                    name: new.name.as_str().to_owned(),
-                    description: new.description,
-                    price: new.price,
-                    category: new.category,
-                    image: new.image,
-                    stock: new.stock,
-                    status: new.status,
-                    featured: new.featured,
-                    created_at: Timestamp(0),
-                    updated_at: Timestamp(0),
-                };
-                let doc = SearchDoc::of(&p);
-                (p, doc)
-            })
-            .collect()
+        crate::assistant::demo_catalog()
     }
 
     fn names(message: &str) -> Vec<String> {

@@ -40,6 +40,8 @@ pub use query::{percent_encode, CatalogQuery, SortOrder};
 
 #[cfg(feature = "ssr")]
 pub use error::CatalogError;
+#[cfg(all(test, feature = "ssr"))]
+pub(crate) use service::stored_product;
 #[cfg(feature = "ssr")]
 pub use service::{
     CatalogService, CatalogSnapshot, RefreshCounts, Refreshed, SitemapEntry, FEED_OVERLAP,

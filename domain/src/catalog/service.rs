@@ -202,7 +202,7 @@ pub struct SitemapEntry {
 }
 
 /// The product a [`NewProduct`] becomes: a fresh time-ordered id, created and updated `at`.
-pub(super) fn stored_product(new: NewProduct, at: Timestamp) -> Product {
+pub(crate) fn stored_product(new: NewProduct, at: Timestamp) -> Product {
     Product {
         id: ProductId::generate(),
         slug: new.slug,
