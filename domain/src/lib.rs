@@ -20,6 +20,8 @@ pub mod media;
 pub mod money;
 pub mod orders;
 #[cfg(feature = "ssr")]
+pub mod provider;
+#[cfg(feature = "ssr")]
 pub mod random;
 pub mod refusal;
 pub mod support;

@@ -114,6 +114,14 @@ impl Services {
         }
     }
 
+    /// The same services, the assistant answering with `setup`'s model (none: offline).
+    pub fn with_assistant_model(self, setup: Option<crate::assistant::ModelSetup>) -> Self {
+        Self {
+            assistant: self.assistant.with_model(setup),
+            ..self
+        }
+    }
+
     /// The same services, keeping uploaded images in `media`.
     pub fn with_media(self, media: MediaStore) -> Self {
         Self { media, ..self }

@@ -160,6 +160,8 @@ pub struct RawSettings {
     pub http: crate::limits::RawLimits,
     #[command(flatten)]
     pub support: crate::support_config::RawSupport,
+    #[command(flatten)]
+    pub assistant: crate::assistant_config::RawAssistant,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -190,6 +192,8 @@ pub struct Config {
     pub limits: crate::limits::HttpLimits,
     /// The support desk's sentiment analyzer and SLA targets.
     pub support: crate::support_config::SupportSettings,
+    /// The assistant's chat model (none: the offline assistant) and its limits.
+    pub assistant: Option<domain::assistant::ModelSetup>,
 }
 
 /// A setting with an unusable value: displayed as one line naming it and what it accepts.
@@ -206,6 +210,33 @@ pub(crate) fn invalid(variable: &'static str, value: &str, expected: &'static st
         variable,
         value: value.to_owned(),
         expected,
+    }
+}
+
+/// A secret given as a variable (`key`) or as a file holding it (`key_file`, a mounted
+/// secret), not both; `None` when neither is set. The secret never appears in an error.
+pub(crate) fn secret(
+    key: Option<&str>,
+    key_file: Option<&str>,
+    key_variable: &'static str,
+    file_variable: &'static str,
+) -> Result<Option<String>, ConfigError> {
+    let key = key.map(str::trim).filter(|k| !k.is_empty());
+    let file = key_file.map(str::trim).filter(|f| !f.is_empty());
+    match (key, file) {
+        (Some(key), None) => Ok(Some(key.to_owned())),
+        (None, Some(path)) => Ok(Some(
+            std::fs::read_to_string(path)
+                .map_err(|_| invalid(file_variable, path, "a readable file holding the key"))?
+                .trim()
+                .to_owned(),
+        )),
+        (Some(_), Some(_)) => Err(invalid(
+            key_variable,
+            "<redacted>",
+            "either the key or a key file, not both",
+        )),
+        (None, None) => Ok(None),
     }
 }
 
@@ -314,6 +345,7 @@ impl Config {
             site_root: PathBuf::from(&raw.site_root),
             limits: crate::limits::HttpLimits::parse(&raw.http)?,
             support: crate::support_config::SupportSettings::parse(&raw.support)?,
+            assistant: crate::assistant_config::parse(&raw.assistant)?,
         })
     }
 }

@@ -6,6 +6,7 @@
 #![recursion_limit = "256"]
 
 mod admin_http;
+pub mod assistant_config;
 mod caller;
 pub mod config;
 mod csrf;

@@ -72,11 +72,55 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
         "cloudmart_catalog_snapshot_products {}",
         snapshot.products().len()
     );
+    assistant(&mut out, &state);
     (
         [(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE))],
         out,
     )
         .into_response()
+}
+
+/// What the assistant answered, and what the grounding check took out of answers.
+fn assistant(out: &mut String, state: &AppState) {
+    let counts = state.services.assistant.counts();
+    family(
+        out,
+        "cloudmart_assistant_answers_total",
+        "counter",
+        "Assistant answers, by who wrote them: offline (no model), model, or fallback (the offline assistant after the model failed).",
+    );
+    for (source, count) in [
+        ("offline", counts.offline),
+        ("model", counts.model),
+        ("fallback", counts.fallback),
+    ] {
+        let _ = writeln!(
+            out,
+            "cloudmart_assistant_answers_total{{source=\"{source}\"}} {count}"
+        );
+    }
+    family(
+        out,
+        "cloudmart_assistant_removed_products_total",
+        "counter",
+        "Products the grounding check took out of answers: never returned by a tool in the conversation, or off sale.",
+    );
+    let _ = writeln!(
+        out,
+        "cloudmart_assistant_removed_products_total {}",
+        counts.removed_products
+    );
+    family(
+        out,
+        "cloudmart_assistant_removed_claims_total",
+        "counter",
+        "Price and stock claims the grounding check took out of answers (cards show the catalog's).",
+    );
+    let _ = writeln!(
+        out,
+        "cloudmart_assistant_removed_claims_total {}",
+        counts.removed_claims
+    );
 }
 
 fn family(out: &mut String, name: &str, kind: &str, help: &str) {

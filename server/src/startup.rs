@@ -107,7 +107,8 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
             config.support.analyzer.clone(),
             config.support.sla,
             config.support.auto_close,
-        );
+        )
+        .with_assistant_model(config.assistant.clone());
     if embedded.is_some() {
         let report = demo::seed(&services.catalog).await?;
         if !report.already_seeded {

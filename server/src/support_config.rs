@@ -1,7 +1,7 @@
 //! The support desk's settings: which sentiment analyzer scores customer messages, and the
 //! SLA targets per priority.
 
-use crate::config::{invalid, ConfigError};
+use crate::config::{invalid, secret, ConfigError};
 use domain::support::sentiment::azure::AzureLanguage;
 use domain::support::sentiment::provider::Analyzer;
 use domain::support::sla::SlaPolicy;
@@ -67,26 +67,12 @@ impl SupportSettings {
             .as_deref()
             .map(str::trim)
             .filter(|e| !e.is_empty());
-        let key = match (
+        let key = secret(
             raw.azure_language_key.as_deref(),
             raw.azure_language_key_file.as_deref(),
-        ) {
-            (Some(key), None) if !key.trim().is_empty() => Some(key.trim().to_owned()),
-            (None | Some(""), Some(path)) => Some(
-                std::fs::read_to_string(path.trim())
-                    .map_err(|_| invalid(KEY_FILE, path, "a readable file holding the key"))?
-                    .trim()
-                    .to_owned(),
-            ),
-            (Some(_), Some(_)) => {
-                return Err(invalid(
-                    KEY,
-                    "<redacted>",
-                    "either the key or a key file, not both",
-                ))
-            }
-            _ => None,
-        };
+            KEY,
+            KEY_FILE,
+        )?;
         let analyzer = match (endpoint, key) {
             (None, None) => Analyzer::default(),
             (Some(endpoint), Some(key)) => {

@@ -379,7 +379,7 @@ async fn a_rate_limit_longer_than_the_client_waits_is_left_to_the_worker() {
     assert_eq!(
         error,
         ProviderError::RateLimited {
-            retry_after: Duration::from_secs(60)
+            retry_after: Some(Duration::from_secs(60))
         }
     );
     assert!(error.is_transient());

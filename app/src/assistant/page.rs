@@ -1,6 +1,7 @@
 //! `/assistant`: the conversation and the message form.
 
-use super::server_fns::{assistant_turns, AskAssistant, ShownTurn, StartOver};
+use super::server_fns::{assistant_turns, AskAssistant, ShownProposal, ShownTurn, StartOver};
+use crate::cart::AddToCartAction;
 use crate::catalog::components::TileGrid;
 use crate::forms::{field_error, form_message, PostedForm, SendForm, SubmitButton, TextAreaField};
 use domain::assistant::conversation::ShopperMessage;
@@ -55,6 +56,9 @@ fn Conversation(turns: Vec<ShownTurn>) -> impl IntoView {
                         {(!turn.cards.is_empty()).then(|| view! {
                             <TileGrid cards=turn.cards first=4 class="mt-3 grid grid-cols-2 gap-3 sm:grid-cols-3" />
                         })}
+                        {turn.proposals.into_iter().enumerate().map(|(n, p)| view! {
+                            <ProposalCard proposal=p id=format!("assistant-add-{i}-{n}") />
+                        }).collect_view()}
                     </li>
                 }
             }).collect_view()}
@@ -83,5 +87,37 @@ fn AskForm() -> impl IntoView {
                 </div>
             </SendForm>
         </section>
+    }
+}
+
+/// A product the assistant proposes for the cart: nothing changes until the shopper presses
+/// the button.
+#[component]
+fn ProposalCard(proposal: ShownProposal, id: String) -> impl IntoView {
+    let form = PostedForm::<AddToCartAction>::new();
+    let value = form.value();
+    let ShownProposal {
+        product_id,
+        card,
+        quantity,
+    } = proposal;
+    let what = if quantity > 1 {
+        format!("{quantity} \u{d7} {}", card.name)
+    } else {
+        card.name.clone()
+    };
+    let price = card.price.format();
+    view! {
+        <div class="mt-3 rounded-md border border-indigo-200 bg-indigo-50 p-3" data-testid="assistant-proposal">
+            <p class="text-sm">"Add to your cart? "<strong>{what}</strong>", "{price}" each. "<span class="text-slate-600">{card.stock_state.label()}</span></p>
+            <SendForm form id>
+                <input type="hidden" name="product_id" value=product_id />
+                <input type="hidden" name="quantity" value=quantity.to_string() />
+                <div class="mt-2 flex flex-wrap items-center gap-3">
+                    <SubmitButton idle="Add to cart" busy="Adding…" />
+                    {form_message(value)}
+                </div>
+            </SendForm>
+        </div>
     }
 }

@@ -15,11 +15,21 @@ pub struct ShownTurn {
     pub mine: bool,
     pub text: String,
     pub cards: Vec<ProductCard>,
+    /// Products the assistant proposes for the cart, each with a button.
+    pub proposals: Vec<ShownProposal>,
+}
+
+/// A product the assistant proposes adding to the cart, as it is now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShownProposal {
+    pub product_id: String,
+    pub card: ProductCard,
+    pub quantity: u16,
 }
 
 #[server]
 pub async fn assistant_turns() -> Result<Vec<ShownTurn>, FormError> {
-    use domain::assistant::conversation::Speaker;
+    use domain::assistant::conversation::{Proposal, Speaker};
     use domain::assistant::offline::CatalogView;
     let services = crate::services()?;
     let Some(owner) = crate::identity::web::cart_owner(false).await? else {
@@ -39,6 +49,18 @@ pub async fn assistant_turns() -> Result<Vec<ShownTurn>, FormError> {
                 .iter()
                 .filter_map(|slug| snapshot.by_slug(slug))
                 .map(|p| p.card())
+                .collect(),
+            proposals: t
+                .proposals
+                .iter()
+                .filter_map(|Proposal::AddToCart { slug, quantity }| {
+                    let p = snapshot.by_slug(slug).filter(|p| p.stock > 0)?;
+                    Some(ShownProposal {
+                        product_id: p.id.as_str().to_owned(),
+                        card: p.card(),
+                        quantity: (*quantity).min(p.stock.min(u32::from(u16::MAX)) as u16),
+                    })
+                })
                 .collect(),
         })
         .collect())

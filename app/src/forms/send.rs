@@ -56,7 +56,11 @@ where
 /// The `<form>` of a [`PostedForm`]. `id` names it on the page, so the script finds this
 /// form again in the page the server answers with.
 #[component]
-pub fn SendForm<S>(form: PostedForm<S>, id: &'static str, children: Children) -> impl IntoView
+pub fn SendForm<S>(
+    form: PostedForm<S>,
+    #[prop(into)] id: String,
+    children: Children,
+) -> impl IntoView
 where
     S: ServerFn<Error = FormError>,
 {

@@ -14,13 +14,22 @@ pub enum Speaker {
 }
 
 /// One turn: its text and, for the assistant's, the products it is about (by slug; their
-/// cards are rendered from the catalog as it is when shown).
+/// cards are rendered from the catalog as it is when shown) and what it proposes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Turn {
     pub from: Speaker,
     pub text: String,
     pub cards: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub proposals: Vec<Proposal>,
     pub at: Timestamp,
+}
+
+/// Something the assistant proposes and only the shopper can do, by pressing its card's
+/// button: the assistant itself never changes a cart or an order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Proposal {
+    AddToCart { slug: String, quantity: u16 },
 }
 
 /// A conversation: its turns (the last [`Conversation::MAX_TURNS`]) and the products the
@@ -124,6 +133,7 @@ mod tests {
                 from: Speaker::Shopper,
                 text: i.to_string(),
                 cards: Vec::new(),
+                proposals: Vec::new(),
                 at: Timestamp(i),
             });
         }

@@ -9,11 +9,18 @@
 //! - `tools` (server only): the tools as a model sees them, and their arguments parsed into
 //!   typed calls.
 //! - `offline` (server only): the assistant that needs no model, calling the same tools.
+//! - `model` (server only): the chat model seam and its providers; `agent`: answering with
+//!   a model, running the tools it calls within the limits.
+//! - `prompts/`: the instructions a model is given, as files.
 //! - `service` (server only): answering a message and keeping the conversation.
 
+#[cfg(feature = "ssr")]
+pub mod agent;
 pub mod conversation;
 pub mod grounding;
 pub mod intent;
+#[cfg(feature = "ssr")]
+pub mod model;
 #[cfg(feature = "ssr")]
 pub mod offline;
 pub mod recommend;
@@ -23,7 +30,9 @@ mod service;
 pub mod tools;
 
 #[cfg(feature = "ssr")]
-pub use service::{AssistantError, AssistantService, MESSAGES_PER_MINUTE};
+pub use service::{
+    AnswerCounts, AssistantError, AssistantService, ModelSetup, MESSAGES_PER_MINUTE,
+};
 
 /// The demo catalog as the tests' live catalog: each product on sale with its search document.
 #[cfg(all(test, feature = "ssr"))]

@@ -7,12 +7,15 @@
 //! `conversation_version` (each write is conditional on the version read, so two tabs
 //! sending at once each get their turn) and `ttl`, a week after the last message.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use super::conversation::{Conversation, ShopperMessage, Speaker, Turn};
+use super::agent::{self, ShoppingTools};
+use super::conversation::{Conversation, Proposal, ShopperMessage, Speaker, Turn};
 use super::grounding::{ground, Known};
+use super::model::{ChatModel, Limits, Message};
 use super::offline::{self, CatalogView};
 use crate::cart::CartOwner;
 use crate::catalog::CatalogService;
@@ -28,6 +31,14 @@ const KEEP_SECS: i64 = 7 * 24 * 60 * 60;
 /// How often a write that lost a race to the same visitor's other tab is tried again.
 const ATTEMPTS: u32 = 5;
 const TABLE: &str = "conversations";
+
+/// The shopping assistant's instructions to a model.
+const SHOPPING_PROMPT: &str = include_str!("prompts/shopping.md");
+/// Turns of the conversation a model reads before the new message.
+const HISTORY_TURNS: usize = 12;
+/// What leads the offline answer when the model gave none.
+const MODEL_FAILED: &str =
+    "The assistant is not answering right now, so here is what the shop's own search found.";
 
 /// What the assistant says to a question for the support team.
 const FOR_SUPPORT: &str = "I can help you find and compare products here. For an order, see Your orders under your account, or write to the support team from Contact us at the bottom of every page.";
@@ -60,15 +71,74 @@ impl Explain for AssistantError {
     }
 }
 
+/// What the assistant has answered since start, for `/metrics`.
+#[derive(Debug, Default)]
+pub struct AssistantCounts {
+    offline: AtomicU64,
+    model: AtomicU64,
+    fallback: AtomicU64,
+    removed_products: AtomicU64,
+    removed_claims: AtomicU64,
+}
+
+/// A copy of [`AssistantCounts`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct AnswerCounts {
+    /// Answers the offline assistant wrote (no model configured).
+    pub offline: u64,
+    /// Answers a model wrote.
+    pub model: u64,
+    /// Answers the offline assistant wrote because the model failed.
+    pub fallback: u64,
+    /// Products the grounding check took out of answers (the model named them, the tools
+    /// never returned them or they are off sale).
+    pub removed_products: u64,
+    /// Price and stock claims it took out.
+    pub removed_claims: u64,
+}
+
+impl AssistantCounts {
+    pub fn get(&self) -> AnswerCounts {
+        let load = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        AnswerCounts {
+            offline: load(&self.offline),
+            model: load(&self.model),
+            fallback: load(&self.fallback),
+            removed_products: load(&self.removed_products),
+            removed_claims: load(&self.removed_claims),
+        }
+    }
+}
+
+/// The model the assistant asks, and within what limits; none: the offline assistant.
+#[derive(Clone)]
+pub struct ModelSetup {
+    pub model: Arc<dyn ChatModel>,
+    pub limits: Limits,
+}
+
+impl std::fmt::Debug for ModelSetup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ModelSetup")
+            .field("model", &self.model.name())
+            .field("limits", &self.limits)
+            .finish()
+    }
+}
+
 #[derive(Clone)]
 pub struct AssistantService {
     store: Store,
     catalog: Arc<CatalogService>,
+    model: Option<ModelSetup>,
+    counts: Arc<AssistantCounts>,
 }
 
 impl std::fmt::Debug for AssistantService {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AssistantService").finish_non_exhaustive()
+        f.debug_struct("AssistantService")
+            .field("model", &self.model_name())
+            .finish_non_exhaustive()
     }
 }
 
@@ -76,9 +146,38 @@ fn pk(owner: &CartOwner) -> String {
     format!("A#{}", owner.key())
 }
 
+/// The assistant's side of one exchange, before it is stored.
+struct Reply {
+    turn: Turn,
+    /// Products the tools returned (what later answers may name).
+    returned: Vec<String>,
+}
+
 impl AssistantService {
     pub fn new(store: Store, catalog: Arc<CatalogService>) -> Self {
-        Self { store, catalog }
+        Self {
+            store,
+            catalog,
+            model: None,
+            counts: Arc::default(),
+        }
+    }
+
+    /// Answers with `setup`'s model (the offline assistant when it fails).
+    pub fn with_model(self, setup: Option<ModelSetup>) -> Self {
+        Self {
+            model: setup,
+            ..self
+        }
+    }
+
+    /// `offline`, or the model provider's name.
+    pub fn model_name(&self) -> &'static str {
+        self.model.as_ref().map_or("offline", |m| m.model.name())
+    }
+
+    pub fn counts(&self) -> AnswerCounts {
+        self.counts.get()
     }
 
     /// The visitor's conversation (empty if they have none).
@@ -96,57 +195,106 @@ impl AssistantService {
     }
 
     /// Answers the visitor's message and returns the conversation with both turns.
-    #[tracing::instrument(name = "assistant.ask", skip_all)]
+    ///
+    /// The answer is written once (a model is asked once); if the visitor's other tab wrote
+    /// meanwhile, both turns go on top of what it wrote.
+    #[tracing::instrument(name = "assistant.ask", skip_all, fields(model = self.model_name()))]
     pub async fn ask(
         &self,
         owner: &CartOwner,
         message: ShopperMessage,
     ) -> Result<Conversation, AssistantError> {
-        for _ in 0..ATTEMPTS {
-            let mut conversation = self.conversation(owner).await?;
-            let now = Timestamp::now();
-            let minute_ago = Timestamp(now.millis() - 60_000);
-            if conversation.sent_since(minute_ago) >= MESSAGES_PER_MINUTE {
-                return Err(AssistantError::TooMany {
-                    retry_after_secs: 60,
-                });
+        let asked = Timestamp::now();
+        let mut conversation = self.conversation(owner).await?;
+        self.check_rate(&conversation, asked)?;
+        let reply = self.answer(&conversation, message.as_str()).await;
+        for attempt in 0..ATTEMPTS {
+            if attempt > 0 {
+                conversation = self.conversation(owner).await?;
+                self.check_rate(&conversation, asked)?;
             }
             let read = conversation.version;
-            let reply = self.answer(&mut conversation, message.as_str());
+            conversation.saw(reply.returned.iter().cloned());
             conversation.push(Turn {
                 from: Speaker::Shopper,
                 text: message.as_str().to_owned(),
                 cards: Vec::new(),
-                at: now,
+                proposals: Vec::new(),
+                at: asked,
             });
-            conversation.push(Turn {
-                at: Timestamp::now(),
-                ..reply
-            });
+            conversation.push(reply.turn.clone());
             conversation.version = read + 1;
-            if self.write(owner, &conversation, read, now).await? {
+            if self.write(owner, &conversation, read, asked).await? {
                 return Ok(conversation);
             }
         }
         Err(AssistantError::Busy)
     }
 
-    /// The assistant's turn for `message`, grounded in what the tools returned in this
-    /// conversation and is still on sale.
-    fn answer(&self, conversation: &mut Conversation, message: &str) -> Turn {
+    fn check_rate(
+        &self,
+        conversation: &Conversation,
+        now: Timestamp,
+    ) -> Result<(), AssistantError> {
+        let minute_ago = Timestamp(now.millis() - 60_000);
+        if conversation.sent_since(minute_ago) >= MESSAGES_PER_MINUTE {
+            return Err(AssistantError::TooMany {
+                retry_after_secs: 60,
+            });
+        }
+        Ok(())
+    }
+
+    /// The assistant's turn for `message`: the model's answer when one is configured and
+    /// answers, else the offline assistant's; either way grounded in what the tools returned
+    /// in this conversation and is still on sale.
+    async fn answer(&self, conversation: &Conversation, message: &str) -> Reply {
         let snapshot = self.catalog.snapshot();
-        let Some(answer) = offline::answer(&*snapshot, message) else {
-            return Turn {
-                from: Speaker::Assistant,
-                text: FOR_SUPPORT.to_owned(),
-                cards: Vec::new(),
-                at: Timestamp::now(),
-            };
+        let offline = || match offline::answer(&*snapshot, message) {
+            Some(a) => (
+                a.text,
+                a.products
+                    .iter()
+                    .map(|p| p.slug.as_str().to_owned())
+                    .collect(),
+            ),
+            None => (FOR_SUPPORT.to_owned(), Vec::new()),
         };
-        conversation.saw(answer.products.iter().map(|p| p.slug.as_str().to_owned()));
+        let (text, returned, proposals) = match &self.model {
+            None => {
+                self.counts.offline.fetch_add(1, Ordering::Relaxed);
+                let (text, returned) = offline();
+                (text, returned, Vec::new())
+            }
+            Some(setup) => {
+                let mut tools = ShoppingTools::new(&*snapshot);
+                let messages = history(conversation, message);
+                let asked = agent::answer(
+                    &*setup.model,
+                    &setup.limits,
+                    SHOPPING_PROMPT,
+                    messages,
+                    &mut tools,
+                )
+                .await;
+                match asked {
+                    Ok(answer) => {
+                        self.counts.model.fetch_add(1, Ordering::Relaxed);
+                        (answer.text, tools.returned, tools.proposals)
+                    }
+                    Err(error) => {
+                        self.counts.fallback.fetch_add(1, Ordering::Relaxed);
+                        tracing::warn!(%error, model = setup.model.name(), "the model gave no answer; the offline assistant answers");
+                        let (text, returned) = offline();
+                        (format!("{MODEL_FAILED} {text}"), returned, Vec::new())
+                    }
+                }
+            }
+        };
         let known: Vec<Known> = conversation
             .seen
             .iter()
+            .chain(&returned)
             .filter_map(|slug| snapshot.by_slug(slug))
             .map(|p| Known {
                 slug: p.slug.as_str().to_owned(),
@@ -154,18 +302,33 @@ impl AssistantService {
                 active: true,
             })
             .collect();
-        let grounded = ground(&answer.text, &known);
-        if grounded.removed_products > 0 {
+        let grounded = ground(&text, &known);
+        if grounded.removed_products > 0 || grounded.removed_claims > 0 {
+            self.counts
+                .removed_products
+                .fetch_add(grounded.removed_products as u64, Ordering::Relaxed);
+            self.counts
+                .removed_claims
+                .fetch_add(grounded.removed_claims as u64, Ordering::Relaxed);
             tracing::warn!(
-                removed = grounded.removed_products,
-                "an answer named products the shop does not sell; they were taken out"
+                removed_products = grounded.removed_products,
+                removed_claims = grounded.removed_claims,
+                "an answer named products the shop does not sell or stated prices or stock; they were taken out"
             );
         }
-        Turn {
-            from: Speaker::Assistant,
-            text: grounded.text,
-            cards: grounded.cards,
-            at: Timestamp::now(),
+        let proposals = proposals
+            .into_iter()
+            .filter(|Proposal::AddToCart { slug, .. }| snapshot.by_slug(slug).is_some())
+            .collect();
+        Reply {
+            turn: Turn {
+                from: Speaker::Assistant,
+                text: grounded.text,
+                cards: grounded.cards,
+                proposals,
+                at: Timestamp::now(),
+            },
+            returned,
         }
     }
 
@@ -217,4 +380,21 @@ impl AssistantService {
             .map_err(|e| StoreError::call("DeleteItem", e))?;
         Ok(())
     }
+}
+
+/// The conversation as a model reads it: its last turns, then the new message.
+fn history(conversation: &Conversation, message: &str) -> Vec<Message> {
+    let from = conversation.turns.len().saturating_sub(HISTORY_TURNS);
+    let mut messages: Vec<Message> = conversation.turns[from..]
+        .iter()
+        .map(|t| match t.from {
+            Speaker::Shopper => Message::User(t.text.clone()),
+            Speaker::Assistant => Message::Assistant {
+                text: t.text.clone(),
+                calls: Vec::new(),
+            },
+        })
+        .collect();
+    messages.push(Message::User(message.to_owned()));
+    messages
 }

@@ -15,8 +15,10 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::provider::{DocumentError, ProviderError, Scores, SentimentAnalyzer};
+use super::provider::{DocumentError, Scores, SentimentAnalyzer};
 use super::{Sentiment, SentimentLabel};
+pub use crate::provider::RetryPolicy;
+use crate::provider::{retry_after, ProviderError};
 use crate::FieldError;
 
 pub const API_VERSION: &str = "2023-04-01";
@@ -24,27 +26,6 @@ pub const API_VERSION: &str = "2023-04-01";
 pub const MAX_DOCUMENTS: usize = 10;
 /// Characters per document (the service's limit for synchronous requests).
 pub const MAX_CHARS: usize = 5_120;
-
-/// How a batch is asked again after a transient failure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RetryPolicy {
-    /// Tries in all, the first included.
-    pub attempts: u32,
-    /// The first wait; it doubles after each try.
-    pub backoff: Duration,
-    /// No wait is longer, a `Retry-After` included: a longer one is left to the worker.
-    pub max_wait: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        Self {
-            attempts: 3,
-            backoff: Duration::from_millis(500),
-            max_wait: Duration::from_secs(10),
-        }
-    }
-}
 
 /// A client of one Azure AI Language resource.
 #[derive(Clone)]
@@ -108,27 +89,9 @@ impl AzureLanguage {
 
     /// One batch, asked again while it fails transiently and tries are left.
     async fn batch(&self, texts: &[String]) -> Result<Scores, ProviderError> {
-        let mut wait = self.retry.backoff;
-        let mut attempt = 1;
-        loop {
-            match self.request(texts).await {
-                Ok(scores) => return Ok(scores),
-                Err(error) if error.is_transient() && attempt < self.retry.attempts => {
-                    let pause = match &error {
-                        ProviderError::RateLimited { retry_after } => *retry_after,
-                        _ => wait,
-                    };
-                    if pause > self.retry.max_wait {
-                        return Err(error);
-                    }
-                    tracing::warn!(%error, attempt, ?pause, "Azure AI Language: asking again");
-                    tokio::time::sleep(pause).await;
-                    wait = (wait * 2).min(self.retry.max_wait);
-                    attempt += 1;
-                }
-                Err(error) => return Err(error),
-            }
-        }
+        self.retry
+            .run("Azure AI Language", || self.request(texts))
+            .await
     }
 
     async fn request(&self, texts: &[String]) -> Result<Scores, ProviderError> {
@@ -157,44 +120,18 @@ impl AzureLanguage {
             .body(body.to_string())
             .send()
             .await
-            .map_err(|e| self.transport_error(e))?;
+            .map_err(|e| ProviderError::of_transport(&e, self.timeout))?;
         let status = response.status().as_u16();
-        let retry_after = response
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
+        let retry_after = retry_after(response.headers());
         let bytes = response
             .bytes()
             .await
-            .map_err(|e| self.transport_error(e))?;
+            .map_err(|e| ProviderError::of_transport(&e, self.timeout))?;
         if status == 200 {
             return parse_results(&bytes, texts.len());
         }
         let (code, message) = error_of(&bytes);
-        Err(match status {
-            401 | 403 => ProviderError::Unauthorized { status, message },
-            429 => ProviderError::RateLimited {
-                retry_after: retry_after.unwrap_or(self.retry.backoff),
-            },
-            500..=599 => ProviderError::Unavailable { status, message },
-            _ => ProviderError::Rejected {
-                status,
-                code,
-                message,
-            },
-        })
-    }
-
-    fn transport_error(&self, error: reqwest::Error) -> ProviderError {
-        if error.is_timeout() {
-            ProviderError::Timeout(self.timeout)
-        } else if error.is_connect() {
-            ProviderError::Unreachable(error.to_string())
-        } else {
-            ProviderError::Unreachable(format!("{error:#}"))
-        }
+        Err(ProviderError::of_status(status, code, message, retry_after))
     }
 }
 

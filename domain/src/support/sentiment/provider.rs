@@ -2,7 +2,6 @@
 //! configured with.
 
 use std::future::Future;
-use std::time::Duration;
 
 use super::azure::AzureLanguage;
 use super::Sentiment;
@@ -19,42 +18,7 @@ pub type Scores = Vec<Result<Sentiment, DocumentError>>;
 
 /// Why a provider gave no scores at all. Nothing is lost: the message is stored already and
 /// the scoring worker asks again later.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ProviderError {
-    #[error("the provider refused the credentials (HTTP {status}): {message}")]
-    Unauthorized { status: u16, message: String },
-    #[error("the provider is rate limiting; retry after {retry_after:?}")]
-    RateLimited { retry_after: Duration },
-    #[error("the provider refused the request (HTTP {status}, {code}): {message}")]
-    Rejected {
-        status: u16,
-        code: String,
-        message: String,
-    },
-    #[error("the provider failed (HTTP {status}): {message}")]
-    Unavailable { status: u16, message: String },
-    #[error("the provider did not answer within {0:?}")]
-    Timeout(Duration),
-    #[error("could not reach the provider: {0}")]
-    Unreachable(String),
-    #[error("the provider's answer is not what its API documents: {0}")]
-    Malformed(String),
-}
-
-impl ProviderError {
-    /// Whether asking again may help: a rate limit, the provider failing or not answering.
-    /// Refused credentials or a refused request stay refused.
-    pub fn is_transient(&self) -> bool {
-        matches!(
-            self,
-            ProviderError::RateLimited { .. }
-                | ProviderError::Unavailable { .. }
-                | ProviderError::Timeout(_)
-                | ProviderError::Unreachable(_)
-                | ProviderError::Malformed(_)
-        )
-    }
-}
+pub use crate::provider::ProviderError;
 
 /// Scores customer messages on the server.
 pub trait SentimentAnalyzer: Send + Sync {
