@@ -159,6 +159,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=(StaticSegment("account"), StaticSegment("support"), StaticSegment("chat"))
+                        view=assistant::SupportChatPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=(StaticSegment("account"), StaticSegment("support"), ParamSegment("id"))
                         view=support::MyTicketPage
                         ssr=SsrMode::Async

@@ -35,7 +35,12 @@ impl Services {
         let imports = crate::catalog::import_jobs::ImportJobs::new(store.clone());
         let support =
             crate::support::SupportService::new(store.clone(), orders.clone(), identity.clone());
-        let assistant = crate::assistant::AssistantService::new(store.clone(), catalog.clone());
+        let assistant = crate::assistant::AssistantService::new(
+            store.clone(),
+            catalog.clone(),
+            orders.clone(),
+            support.clone(),
+        );
         Ok(Self {
             store,
             catalog,
@@ -108,8 +113,10 @@ impl Services {
         policy: crate::support::sla::SlaPolicy,
         auto_close: crate::support::AutoClose,
     ) -> Self {
+        let support = self.support.configured(analyzer, policy, auto_close);
         Self {
-            support: self.support.configured(analyzer, policy, auto_close),
+            assistant: self.assistant.with_desk(support.clone()),
+            support,
             ..self
         }
     }

@@ -8,7 +8,7 @@ mod support;
 
 use domain::assistant::conversation::{ShopperMessage, Speaker};
 use domain::assistant::offline::{answer, CatalogView};
-use domain::assistant::{AssistantError, MESSAGES_PER_MINUTE};
+use domain::assistant::{Asker, AssistantError, MESSAGES_PER_MINUTE};
 use domain::cart::CartOwner;
 use domain::catalog::ProductStatus;
 use domain::services::Services;
@@ -61,7 +61,7 @@ async fn a_visitors_conversation_is_kept_on_the_server_for_them_alone() {
     let bob = CartOwner::new_guest();
     let c = shop
         .assistant
-        .ask(&ada, message("cheapest headphones"))
+        .ask(Asker::Visitor(&ada), message("cheapest headphones"))
         .await
         .unwrap();
     assert_eq!(c.turns.len(), 2);
@@ -78,7 +78,7 @@ async fn a_visitors_conversation_is_kept_on_the_server_for_them_alone() {
         .is_empty());
     let support = shop
         .assistant
-        .ask(&ada, message("where is my order?"))
+        .ask(Asker::Visitor(&ada), message("where is my order?"))
         .await
         .unwrap();
     assert!(support.turns[3].text.contains("Contact us"));
@@ -97,8 +97,10 @@ async fn two_tabs_sending_at_once_both_get_their_turns() {
     let (_db, shop) = shop().await;
     let ada = CartOwner::new_guest();
     let (a, b) = tokio::join!(
-        shop.assistant.ask(&ada, message("waterproof jacket")),
-        shop.assistant.ask(&ada, message("cheapest headphones"))
+        shop.assistant
+            .ask(Asker::Visitor(&ada), message("waterproof jacket")),
+        shop.assistant
+            .ask(Asker::Visitor(&ada), message("cheapest headphones"))
     );
     a.unwrap();
     b.unwrap();
@@ -112,9 +114,15 @@ async fn a_visitor_sending_too_fast_is_told_to_wait() {
     let (_db, shop) = shop().await;
     let ada = CartOwner::new_guest();
     for _ in 0..MESSAGES_PER_MINUTE {
-        shop.assistant.ask(&ada, message("hello")).await.unwrap();
+        shop.assistant
+            .ask(Asker::Visitor(&ada), message("hello"))
+            .await
+            .unwrap();
     }
-    let refused = shop.assistant.ask(&ada, message("hello")).await;
+    let refused = shop
+        .assistant
+        .ask(Asker::Visitor(&ada), message("hello"))
+        .await;
     assert!(
         matches!(refused, Err(AssistantError::TooMany { .. })),
         "{refused:?}"

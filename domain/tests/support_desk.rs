@@ -6,9 +6,7 @@
 mod support;
 
 use domain::audit::{AuditFilter, AuditLog, TargetKind};
-use domain::catalog::{Category, NewProduct, ProductName, ProductStatus, Slug};
-use domain::identity::{Customer, Role};
-use domain::orders::{Checkout, IdempotencyKey, Order, Quantity, ShippingAddress};
+use domain::identity::Role;
 use domain::services::Services;
 use domain::store::embedded::EmbeddedDynamo;
 use domain::store::{init_tables, Store, StoreEndpoint};
@@ -19,7 +17,6 @@ use domain::support::{
     AgentReply, Author, MessageBody, Priority, Rating, Replied, ReplyBody, Subject, SupportError,
     Tag, TicketStatus, Visibility,
 };
-use domain::{Currency, Money};
 
 async fn desk() -> (EmbeddedDynamo, Services) {
     let db = EmbeddedDynamo::in_memory().await.unwrap();
@@ -44,52 +41,11 @@ fn reply(text: &str) -> AgentReply {
     }
 }
 
-async fn order_of(shop: &Services, customer: &Customer, cents: i64) -> Order {
-    let name = format!("Lamp {}", uuid::Uuid::new_v4().simple());
-    let product = shop
-        .catalog
-        .create(NewProduct {
-            slug: Slug::from_name(&name),
-            name: ProductName::parse(&name).unwrap(),
-            description: "For tests.".into(),
-            price: Money::new(cents, Currency::Usd).unwrap(),
-            category: Category::HomeKitchen,
-            image: "/images/demo/x.svg".into(),
-            stock: 10,
-            status: ProductStatus::Active,
-            featured: false,
-        })
-        .await
-        .unwrap();
-    let owner = domain::cart::CartOwner::Customer(customer.id().clone());
-    shop.carts
-        .add(&owner, &product.id, Quantity::parse(1).unwrap())
-        .await
-        .unwrap();
-    shop.orders
-        .place(Checkout {
-            customer: customer.id().clone(),
-            email: customer.account().email.clone(),
-            address: ShippingAddress::parse(
-                "Ada",
-                "1 Main St",
-                "",
-                "London",
-                "N1 9GU",
-                "United Kingdom",
-            )
-            .unwrap(),
-            key: IdempotencyKey::generate(),
-        })
-        .await
-        .unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_customer_opens_a_ticket_about_their_own_order_and_it_is_scored_at_once() {
     let (_db, shop) = desk().await;
     let ada = support::customer(&shop.store).await;
-    let order = order_of(&shop, &ada, 4_500).await;
+    let order = support::order_of(&shop, &ada, 4_500).await;
     let mut new = new_ticket(
         "Broken lamp",
         "The lamp arrived broken and I am really angry!",
@@ -128,7 +84,7 @@ async fn another_customers_order_or_ticket_is_not_theirs() {
     let (_db, shop) = desk().await;
     let ada = support::customer(&shop.store).await;
     let bob = support::customer(&shop.store).await;
-    let adas_order = order_of(&shop, &ada, 1_000).await;
+    let adas_order = support::order_of(&shop, &ada, 1_000).await;
     let mut new = new_ticket("About an order", "Where is it?");
     new.order = Some(adas_order.id.clone());
     match shop.support.open(&bob, new).await {
@@ -656,7 +612,7 @@ async fn every_agent_action_is_in_the_audit_log() {
 async fn a_chat_hands_over_as_a_ticket_with_its_transcript() {
     let (_db, shop) = desk().await;
     let ada = support::customer(&shop.store).await;
-    let order = order_of(&shop, &ada, 2_000).await;
+    let order = support::order_of(&shop, &ada, 2_000).await;
     let handoff = HandOff {
         subject: Subject::parse("Chat: refund for my order").unwrap(),
         transcript: vec![
@@ -738,7 +694,7 @@ async fn a_canned_reply_is_sent_filled_in_for_the_ticket() {
     let ada = support::customer(&shop.store).await;
     let admin = support::admin(&shop.store, "admin@cloudmart.test").await;
     let sam = support::staff(&shop.store, "sam@cloudmart.test").await;
-    let order = order_of(&shop, &ada, 3_000).await;
+    let order = support::order_of(&shop, &ada, 3_000).await;
     let mut new = new_ticket("Late", "Where is it?");
     new.order = Some(order.id.clone());
     let ticket = shop.support.open(&ada, new).await.unwrap();

@@ -1,17 +1,4 @@
-import { test, expect, Page, signIn, signUp, uniqueEmail } from './fixtures';
-
-async function buySomething(page: Page) {
-  await page.goto('/products/the-quiet-orchard');
-  await page.getByRole('button', { name: 'Add to cart' }).click();
-  await expect(page).toHaveURL(/\/cart$/);
-  await page.getByRole('link', { name: 'Check out' }).click();
-  await page.getByLabel('Address', { exact: true }).fill('1 Analytical Way');
-  await page.getByLabel('City').fill('Arlington');
-  await page.getByLabel('Postal code').fill('22201');
-  await page.getByLabel('Country').fill('United States');
-  await page.getByRole('button', { name: 'Place order' }).click();
-  await expect(page.getByRole('heading', { name: /^Order CM-/ })).toBeVisible();
-}
+import { test, expect, buySomething, signIn, signUp, uniqueEmail } from './fixtures';
 
 for (const javaScriptEnabled of [true, false]) {
   const how = javaScriptEnabled ? 'with' : 'without';

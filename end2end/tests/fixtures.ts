@@ -23,6 +23,22 @@ export async function signUp(page: Page, name: string, email: string, password: 
   await expect(page.getByText(`Hi, ${name}`)).toBeVisible();
 }
 
+/** Buys one book through the cart and checkout; returns the new order's number. */
+export async function buySomething(page: Page): Promise<string> {
+  await page.goto('/products/the-quiet-orchard');
+  await page.getByRole('button', { name: 'Add to cart' }).click();
+  await expect(page).toHaveURL(/\/cart$/);
+  await page.getByRole('link', { name: 'Check out' }).click();
+  await page.getByLabel('Address', { exact: true }).fill('1 Analytical Way');
+  await page.getByLabel('City').fill('Arlington');
+  await page.getByLabel('Postal code').fill('22201');
+  await page.getByLabel('Country').fill('United States');
+  await page.getByRole('button', { name: 'Place order' }).click();
+  const heading = page.getByRole('heading', { name: /^Order CM-/ });
+  await expect(heading).toBeVisible();
+  return /CM-[A-Z0-9]+/.exec((await heading.textContent())!)![0];
+}
+
 /** A fresh email address, unique to one run of one test. */
 export const uniqueEmail = (prefix: string) =>
   `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;

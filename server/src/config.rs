@@ -15,6 +15,7 @@ What it serves:
   /admin                  the console (catalog, stock, orders, users, audit)
   /account/api-tokens     a signed-in user's REST API tokens (create, list, revoke)
   /assistant              the shopping assistant (works offline, on the live catalog)
+  /account/support/chat   the support chat: a customer's own orders, cancel, a person
   /account/support        a customer's support tickets; /account/support/new: contact us
   /support                the support desk: the queue, most urgent first (agents, admins)
   /support/overview       the desk overview: open work, overdue, first response, CSAT, mood

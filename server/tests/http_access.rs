@@ -11,7 +11,9 @@ use app::admin::{
     AdminGate, AdminImportProgress, AdminMoveOrder, AdminOrder, AdminOrders, AdminOverview,
     AdminProduct, AdminProducts, AdminSaveCannedReply, AdminSaveProduct, AdminUser, AdminUsers,
 };
-use app::assistant::server_fns::{AskAssistant, AssistantTurns, StartOver};
+use app::assistant::server_fns::{
+    AskAssistant, AssistantTurns, ConfirmCancel, StartOver, TalkToPerson,
+};
 use app::cart::server_fns::{AddToCart, GetCart, RemoveCartLine, UpdateCartLine};
 use app::catalog::server_fns::{GetCatalogPage, GetProductPage};
 use app::identity::server_fns::{ChangePassword, MyProfile, SaveProfile, SignIn, SignOut, SignUp};
@@ -74,9 +76,19 @@ fn server_fns() -> Vec<(&'static str, String, Access)> {
         ),
         (SignOut::PATH, String::new(), Public),
         (GetCart::PATH, String::new(), Public),
-        (AssistantTurns::PATH, String::new(), Public),
-        (AskAssistant::PATH, "message=a+tent".into(), Public),
-        (StartOver::PATH, String::new(), Public),
+        (AssistantTurns::PATH, "chat=shop".into(), Public),
+        (
+            AskAssistant::PATH,
+            "message=a+tent&chat=shop".into(),
+            Public,
+        ),
+        (StartOver::PATH, "chat=shop".into(), Public),
+        (
+            ConfirmCancel::PATH,
+            "number=CM-NOPE00&chat=support".into(),
+            SignedIn,
+        ),
+        (TalkToPerson::PATH, "chat=support".into(), SignedIn),
         (
             AddToCart::PATH,
             format!("product_id={SOME_PRODUCT}&quantity=1"),
@@ -233,6 +245,11 @@ fn pages() -> Vec<(&'static str, String, Access)> {
             SignedIn,
         ),
         ("/account/support", "/account/support".into(), SignedIn),
+        (
+            "/account/support/chat",
+            "/account/support/chat".into(),
+            SignedIn,
+        ),
         (
             "/account/support/new",
             format!("/account/support/new?order={SOME_ORDER}"),

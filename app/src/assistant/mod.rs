@@ -1,8 +1,9 @@
-//! The shopping assistant's page, `/assistant`: the visitor's conversation (kept on the
-//! server, by their cart or account) and a form to write the next message. It works without
-//! JavaScript: the form posts, the page shows the answer.
+//! The shopping assistant's page, `/assistant`, and the support chat's,
+//! `/account/support/chat`: the visitor's conversation (kept on the server, by their cart or
+//! account), its proposals with their buttons, and a form to write the next message. They
+//! work without JavaScript: the forms post, the page shows the answer.
 
 mod page;
 pub mod server_fns;
 
-pub use page::AssistantPage;
+pub use page::{AssistantPage, SupportChatPage};

@@ -29,7 +29,14 @@ pub struct Turn {
 /// button: the assistant itself never changes a cart or an order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Proposal {
-    AddToCart { slug: String, quantity: u16 },
+    AddToCart {
+        slug: String,
+        quantity: u16,
+    },
+    /// Cancelling one of the signed-in customer's orders, by its number.
+    CancelOrder {
+        number: String,
+    },
 }
 
 /// A conversation: its turns (the last [`Conversation::MAX_TURNS`]) and the products the
@@ -38,6 +45,10 @@ pub enum Proposal {
 pub struct Conversation {
     pub turns: Vec<Turn>,
     pub seen: Vec<String>,
+    /// The number of the signed-in customer's order the chat is about (the last one a tool
+    /// read), for a hand-off to the desk.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<String>,
     /// Every write is conditional on it.
     pub version: u64,
 }

@@ -170,8 +170,11 @@ fn title_runs(sentence: &str) -> Vec<String> {
             .filter(|w| !w.is_empty());
         for word in words.chain(std::iter::once("")) {
             let first = word.chars().next();
-            let capital = first.is_some_and(char::is_uppercase)
-                || (!run.is_empty() && first.is_some_and(|c| c.is_ascii_digit()));
+            // An order number (`CM-7K3M9Q`) is the shop's own code, not a product's name.
+            let code = word.starts_with("CM-");
+            let capital = !code
+                && (first.is_some_and(char::is_uppercase)
+                    || (!run.is_empty() && first.is_some_and(|c| c.is_ascii_digit())));
             if capital && !(run.is_empty() && COMMON.contains(&word)) {
                 run.push(word);
                 continue;
@@ -323,5 +326,15 @@ mod tests {
             g.text,
             "Hello! I found two ideas for you. Both are Sports gear. Enjoy."
         );
+    }
+
+    #[test]
+    fn order_numbers_are_the_shops_codes_not_products() {
+        let g = ground(
+            "Order CM-7K3M9Q is pending. Order CM-7K3M9Q Deluxe Edition is not.",
+            &known(),
+        );
+        assert_eq!(g.text, "Order CM-7K3M9Q is pending.", "{g:?}");
+        assert_eq!(g.removed_products, 1);
     }
 }

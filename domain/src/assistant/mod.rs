@@ -27,11 +27,13 @@ pub mod recommend;
 #[cfg(feature = "ssr")]
 mod service;
 #[cfg(feature = "ssr")]
+pub mod support_chat;
+#[cfg(feature = "ssr")]
 pub mod tools;
 
 #[cfg(feature = "ssr")]
 pub use service::{
-    AnswerCounts, AssistantError, AssistantService, ModelSetup, MESSAGES_PER_MINUTE,
+    AnswerCounts, Asker, AssistantError, AssistantService, ModelSetup, MESSAGES_PER_MINUTE,
 };
 
 /// The demo catalog as the tests' live catalog: each product on sale with its search document.

@@ -76,6 +76,57 @@ pub fn shopping_tools() -> Vec<ToolSpec> {
     ]
 }
 
+/// The support chat's tools (signed-in customers, on top of the shopping tools). They act as
+/// the customer: only their own orders exist for them.
+pub fn support_tools() -> Vec<ToolSpec> {
+    vec![
+        ToolSpec {
+            name: "list_my_orders",
+            description: "The signed-in customer's latest orders, newest first: number, status, date, items, total, and whether they can still cancel it.",
+            parameters: json!({
+                "type": "object",
+                "additionalProperties": false,
+                "properties": {
+                    "limit": {"type": "integer", "minimum": 1, "maximum": MAX_ORDERS}
+                }
+            }),
+        },
+        ToolSpec {
+            name: "get_order",
+            description: "One of the customer's orders by its number (like CM-7K3M9Q): its lines, status and history.",
+            parameters: number_parameters(),
+        },
+        ToolSpec {
+            name: "cancel_order",
+            description: "Propose cancelling one of the customer's orders. This does not cancel it: the customer sees a confirmation card and the order is cancelled only when they press its button.",
+            parameters: number_parameters(),
+        },
+        ToolSpec {
+            name: "open_ticket",
+            description: "Hand the conversation over to the support team as a ticket (when the customer asks for a person, or you cannot help). Returns the ticket number to tell them.",
+            parameters: json!({
+                "type": "object",
+                "additionalProperties": false,
+                "properties": {
+                    "summary": {"type": "string", "maxLength": 120, "description": "What the customer needs, in a few words (the ticket's subject)"}
+                }
+            }),
+        },
+    ]
+}
+
+/// The most orders `list_my_orders` returns.
+pub const MAX_ORDERS: usize = 10;
+
+fn number_parameters() -> Value {
+    json!({
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["number"],
+        "properties": {"number": {"type": "string", "maxLength": 32, "description": "The order number, like CM-7K3M9Q"}}
+    })
+}
+
 fn slug_parameters() -> Value {
     json!({
         "type": "object",
@@ -115,6 +166,24 @@ impl ToolCall {
     pub fn is_proposal(&self) -> bool {
         matches!(self, ToolCall::AddToCart { .. })
     }
+}
+
+/// A support chat tool call with its arguments parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SupportCall {
+    ListOrders {
+        limit: usize,
+    },
+    GetOrder {
+        number: String,
+    },
+    /// A proposal: the order is cancelled only when the customer presses the card's button.
+    CancelOrder {
+        number: String,
+    },
+    OpenTicket {
+        summary: Option<String>,
+    },
 }
 
 /// Why a tool call was not run: told to the model as the tool's result, so it can correct
@@ -161,6 +230,66 @@ fn args<T: serde::de::DeserializeOwned>(name: &str, arguments: &str) -> Result<T
     };
     serde_json::from_str(text)
         .map_err(|e| ToolError(format!("the arguments of {name} are not valid: {e}")))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListArgs {
+    limit: Option<usize>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NumberArgs {
+    number: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TicketArgs {
+    summary: Option<String>,
+}
+
+fn order_number(name: &str, arguments: &str) -> Result<String, ToolError> {
+    let number = args::<NumberArgs>(name, arguments)?.number;
+    let number = number.trim().to_ascii_uppercase();
+    if number.is_empty() || number.len() > 32 {
+        return Err(ToolError(
+            "number must be an order number like CM-7K3M9Q".into(),
+        ));
+    }
+    Ok(number)
+}
+
+/// Parses a model's call of the support tool `name`; `None` when `name` is not one (it may be
+/// a shopping tool).
+pub fn parse_support_call(name: &str, arguments: &str) -> Option<Result<SupportCall, ToolError>> {
+    let call = match name {
+        "list_my_orders" => args::<ListArgs>(name, arguments).and_then(|a| {
+            let limit = a.limit.unwrap_or(5);
+            if (1..=MAX_ORDERS).contains(&limit) {
+                Ok(SupportCall::ListOrders { limit })
+            } else {
+                Err(ToolError(format!("limit must be 1 to {MAX_ORDERS}")))
+            }
+        }),
+        "get_order" => order_number(name, arguments).map(|number| SupportCall::GetOrder { number }),
+        "cancel_order" => {
+            order_number(name, arguments).map(|number| SupportCall::CancelOrder { number })
+        }
+        "open_ticket" => args::<TicketArgs>(name, arguments).and_then(|a| {
+            let summary = a
+                .summary
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty());
+            if summary.as_ref().is_some_and(|s| s.chars().count() > 120) {
+                return Err(ToolError("summary must be at most 120 characters".into()));
+            }
+            Ok(SupportCall::OpenTicket { summary })
+        }),
+        _ => return None,
+    };
+    Some(call)
 }
 
 /// Parses a model's call of the tool `name` with `arguments` (JSON text, as models send it).
@@ -278,6 +407,28 @@ mod tests {
         assert!(!parse_call("get_product", r#"{"slug":"x"}"#)
             .unwrap()
             .is_proposal());
+    }
+
+    #[test]
+    fn support_calls_are_parsed_and_cancelling_takes_an_order_number() {
+        assert_eq!(
+            parse_support_call("cancel_order", r#"{"number":" cm-7k3m9q "}"#),
+            Some(Ok(SupportCall::CancelOrder {
+                number: "CM-7K3M9Q".into()
+            }))
+        );
+        assert!(matches!(
+            parse_support_call("cancel_order", r#"{"id":"x"}"#),
+            Some(Err(_))
+        ));
+        assert!(matches!(
+            parse_support_call("list_my_orders", r#"{"limit":50}"#),
+            Some(Err(_))
+        ));
+        assert_eq!(parse_support_call("search_products", "{}"), None);
+        for spec in support_tools() {
+            assert!(parse_support_call(spec.name, r#"{"number":"CM-1"}"#).is_some());
+        }
     }
 
     #[test]

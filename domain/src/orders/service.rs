@@ -425,6 +425,27 @@ impl OrderService {
             .ok_or(OrderError::NotFound)
     }
 
+    /// One of the customer's orders by its number (`CM-7K3M9Q`, in any case). Another
+    /// customer's order does not exist for them, exactly like a number no order has.
+    pub async fn find_for_customer(
+        &self,
+        customer: &UserId,
+        number: &str,
+    ) -> Result<Order, OrderError> {
+        let number = number.trim().to_ascii_uppercase();
+        let plausible = (4..=32).contains(&number.len())
+            && number
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if !plausible {
+            return Err(OrderError::NotFound);
+        }
+        let id = table::order_of_number(&self.store, &number)
+            .await?
+            .ok_or(OrderError::NotFound)?;
+        self.get_for_customer(customer, &id).await
+    }
+
     /// A customer's orders, newest first.
     pub async fn page_for_customer(
         &self,

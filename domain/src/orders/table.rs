@@ -21,6 +21,18 @@ pub fn number_pk(number: &str) -> String {
     format!("N#{number}")
 }
 
+/// The order a human order number names (its claim item), if any.
+pub async fn order_of_number(store: &Store, number: &str) -> Result<Option<OrderId>, StoreError> {
+    let Some(claim) = store
+        .get_by_pk(&store.tables.orders(), number_pk(number))
+        .await?
+    else {
+        return Ok(None);
+    };
+    let id = Reader::new("orders", &claim).string("order_id")?;
+    Ok(OrderId::parse(id).ok())
+}
+
 /// Where a customer's order list stopped.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrderCursor {

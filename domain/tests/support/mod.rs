@@ -46,3 +46,52 @@ fn uuid_like() -> String {
         N.fetch_add(1, Ordering::SeqCst)
     )
 }
+
+/// An order of `customer` for one new product at `cents`, placed through checkout.
+pub async fn order_of(
+    shop: &domain::services::Services,
+    customer: &Customer,
+    cents: i64,
+) -> domain::orders::Order {
+    use domain::catalog::{Category, NewProduct, ProductName, ProductStatus, Slug};
+    use domain::orders::{Checkout, IdempotencyKey, Quantity, ShippingAddress};
+    use domain::{Currency, Money};
+    let name = format!("Lamp {}", uuid_like());
+    let product = shop
+        .catalog
+        .create(NewProduct {
+            slug: Slug::from_name(&name),
+            name: ProductName::parse(&name).unwrap(),
+            description: "For tests.".into(),
+            price: Money::new(cents, Currency::Usd).unwrap(),
+            category: Category::HomeKitchen,
+            image: "/images/demo/x.svg".into(),
+            stock: 10,
+            status: ProductStatus::Active,
+            featured: false,
+        })
+        .await
+        .unwrap();
+    let owner = domain::cart::CartOwner::Customer(customer.id().clone());
+    shop.carts
+        .add(&owner, &product.id, Quantity::parse(1).unwrap())
+        .await
+        .unwrap();
+    shop.orders
+        .place(Checkout {
+            customer: customer.id().clone(),
+            email: customer.account().email.clone(),
+            address: ShippingAddress::parse(
+                "Ada",
+                "1 Main St",
+                "",
+                "London",
+                "N1 9GU",
+                "United Kingdom",
+            )
+            .unwrap(),
+            key: IdempotencyKey::generate(),
+        })
+        .await
+        .unwrap()
+}

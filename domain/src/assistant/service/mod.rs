@@ -1,7 +1,8 @@
 //! The assistant service: the only code that answers a shopper's message. It keeps each
 //! visitor's conversation in DynamoDB (one item per visitor, by their cart or account, with a
-//! TTL), answers with the offline assistant over the live catalog, and passes every answer
-//! through the grounding check before it is stored or shown.
+//! TTL), answers with the configured model or the offline assistant over the live catalog
+//! (`answer`), passes every answer through the grounding check before it is stored or shown,
+//! and carries out what only the customer may confirm (`actions`).
 //!
 //! Item `A#<owner>` in the `conversations` table: the conversation as JSON (`doc`), its
 //! `conversation_version` (each write is conditional on the version read, so two tabs
@@ -12,17 +13,20 @@ use std::sync::Arc;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use super::agent::{self, ShoppingTools};
-use super::conversation::{Conversation, Proposal, ShopperMessage, Speaker, Turn};
-use super::grounding::{ground, Known};
-use super::model::{ChatModel, Limits, Message};
-use super::offline::{self, CatalogView};
+use super::conversation::{Conversation, ShopperMessage, Speaker, Turn};
+use super::model::{ChatModel, Limits};
 use crate::cart::CartOwner;
 use crate::catalog::CatalogService;
+use crate::identity::Customer;
+use crate::orders::{OrderError, OrderService};
 use crate::refusal::{Explain, Refusal};
 use crate::store::attr::{n, s, Reader};
 use crate::store::{Store, StoreError};
+use crate::support::SupportService;
 use crate::time::Timestamp;
+
+mod actions;
+mod answer;
 
 /// Messages a visitor may send a minute.
 pub const MESSAGES_PER_MINUTE: usize = 10;
@@ -32,17 +36,6 @@ const KEEP_SECS: i64 = 7 * 24 * 60 * 60;
 const ATTEMPTS: u32 = 5;
 const TABLE: &str = "conversations";
 
-/// The shopping assistant's instructions to a model.
-const SHOPPING_PROMPT: &str = include_str!("prompts/shopping.md");
-/// Turns of the conversation a model reads before the new message.
-const HISTORY_TURNS: usize = 12;
-/// What leads the offline answer when the model gave none.
-const MODEL_FAILED: &str =
-    "The assistant is not answering right now, so here is what the shop's own search found.";
-
-/// What the assistant says to a question for the support team.
-const FOR_SUPPORT: &str = "I can help you find and compare products here. For an order, see Your orders under your account, or write to the support team from Contact us at the bottom of every page.";
-
 #[derive(Debug, thiserror::Error)]
 pub enum AssistantError {
     #[error("too many messages; retry in {retry_after_secs} s")]
@@ -51,6 +44,12 @@ pub enum AssistantError {
     Invalid(#[from] crate::FieldError),
     #[error("the conversation kept changing")]
     Busy,
+    #[error("no such proposal is open in the conversation")]
+    NoSuchProposal,
+    #[error("the order service refused")]
+    Orders(#[from] OrderError),
+    #[error("the support desk refused")]
+    Support(#[from] crate::support::SupportError),
     #[error("conversation storage failed")]
     Store(#[from] StoreError),
 }
@@ -66,6 +65,12 @@ impl Explain for AssistantError {
             ),
             AssistantError::Invalid(e) => Refusal::invalid(vec![e.clone()]),
             AssistantError::Busy => Refusal::conflict("Your conversation changed meanwhile. Please send it again."),
+            AssistantError::NoSuchProposal => Refusal::new(
+                404,
+                "That confirmation is no longer open in your conversation. Ask the assistant again.",
+            ),
+            AssistantError::Orders(e) => e.refusal(),
+            AssistantError::Support(e) => e.refusal(),
             AssistantError::Store(e) => e.refusal(),
         }
     }
@@ -130,6 +135,8 @@ impl std::fmt::Debug for ModelSetup {
 pub struct AssistantService {
     store: Store,
     catalog: Arc<CatalogService>,
+    orders: OrderService,
+    support: SupportService,
     model: Option<ModelSetup>,
     counts: Arc<AssistantCounts>,
 }
@@ -142,6 +149,24 @@ impl std::fmt::Debug for AssistantService {
     }
 }
 
+/// Who is asking: a visitor (by their cart: shopping only), or a signed-in customer (by their
+/// account: shopping and their own orders and support).
+#[derive(Debug, Clone, Copy)]
+pub enum Asker<'a> {
+    Visitor(&'a CartOwner),
+    Customer(&'a Customer),
+}
+
+impl Asker<'_> {
+    /// Whose conversation it is.
+    pub fn owner(&self) -> CartOwner {
+        match self {
+            Asker::Visitor(owner) => (*owner).clone(),
+            Asker::Customer(c) => CartOwner::Customer(c.id().clone()),
+        }
+    }
+}
+
 fn pk(owner: &CartOwner) -> String {
     format!("A#{}", owner.key())
 }
@@ -151,13 +176,22 @@ struct Reply {
     turn: Turn,
     /// Products the tools returned (what later answers may name).
     returned: Vec<String>,
+    /// The customer's order the conversation is about now.
+    order: Option<String>,
 }
 
 impl AssistantService {
-    pub fn new(store: Store, catalog: Arc<CatalogService>) -> Self {
+    pub fn new(
+        store: Store,
+        catalog: Arc<CatalogService>,
+        orders: OrderService,
+        support: SupportService,
+    ) -> Self {
         Self {
             store,
             catalog,
+            orders,
+            support,
             model: None,
             counts: Arc::default(),
         }
@@ -169,6 +203,11 @@ impl AssistantService {
             model: setup,
             ..self
         }
+    }
+
+    /// The same service, handing conversations over to `support` (the configured desk).
+    pub fn with_desk(self, support: SupportService) -> Self {
+        Self { support, ..self }
     }
 
     /// `offline`, or the model provider's name.
@@ -201,13 +240,14 @@ impl AssistantService {
     #[tracing::instrument(name = "assistant.ask", skip_all, fields(model = self.model_name()))]
     pub async fn ask(
         &self,
-        owner: &CartOwner,
+        asker: Asker<'_>,
         message: ShopperMessage,
     ) -> Result<Conversation, AssistantError> {
+        let owner = &asker.owner();
         let asked = Timestamp::now();
         let mut conversation = self.conversation(owner).await?;
         self.check_rate(&conversation, asked)?;
-        let reply = self.answer(&conversation, message.as_str()).await;
+        let reply = self.answer(asker, &conversation, message.as_str()).await;
         for attempt in 0..ATTEMPTS {
             if attempt > 0 {
                 conversation = self.conversation(owner).await?;
@@ -215,6 +255,9 @@ impl AssistantService {
             }
             let read = conversation.version;
             conversation.saw(reply.returned.iter().cloned());
+            if reply.order.is_some() {
+                conversation.order.clone_from(&reply.order);
+            }
             conversation.push(Turn {
                 from: Speaker::Shopper,
                 text: message.as_str().to_owned(),
@@ -223,8 +266,7 @@ impl AssistantService {
                 at: asked,
             });
             conversation.push(reply.turn.clone());
-            conversation.version = read + 1;
-            if self.write(owner, &conversation, read, asked).await? {
+            if self.write(owner, &mut conversation, read, asked).await? {
                 return Ok(conversation);
             }
         }
@@ -245,103 +287,17 @@ impl AssistantService {
         Ok(())
     }
 
-    /// The assistant's turn for `message`: the model's answer when one is configured and
-    /// answers, else the offline assistant's; either way grounded in what the tools returned
-    /// in this conversation and is still on sale.
-    async fn answer(&self, conversation: &Conversation, message: &str) -> Reply {
-        let snapshot = self.catalog.snapshot();
-        let offline = || match offline::answer(&*snapshot, message) {
-            Some(a) => (
-                a.text,
-                a.products
-                    .iter()
-                    .map(|p| p.slug.as_str().to_owned())
-                    .collect(),
-            ),
-            None => (FOR_SUPPORT.to_owned(), Vec::new()),
-        };
-        let (text, returned, proposals) = match &self.model {
-            None => {
-                self.counts.offline.fetch_add(1, Ordering::Relaxed);
-                let (text, returned) = offline();
-                (text, returned, Vec::new())
-            }
-            Some(setup) => {
-                let mut tools = ShoppingTools::new(&*snapshot);
-                let messages = history(conversation, message);
-                let asked = agent::answer(
-                    &*setup.model,
-                    &setup.limits,
-                    SHOPPING_PROMPT,
-                    messages,
-                    &mut tools,
-                )
-                .await;
-                match asked {
-                    Ok(answer) => {
-                        self.counts.model.fetch_add(1, Ordering::Relaxed);
-                        (answer.text, tools.returned, tools.proposals)
-                    }
-                    Err(error) => {
-                        self.counts.fallback.fetch_add(1, Ordering::Relaxed);
-                        tracing::warn!(%error, model = setup.model.name(), "the model gave no answer; the offline assistant answers");
-                        let (text, returned) = offline();
-                        (format!("{MODEL_FAILED} {text}"), returned, Vec::new())
-                    }
-                }
-            }
-        };
-        let known: Vec<Known> = conversation
-            .seen
-            .iter()
-            .chain(&returned)
-            .filter_map(|slug| snapshot.by_slug(slug))
-            .map(|p| Known {
-                slug: p.slug.as_str().to_owned(),
-                name: p.name.clone(),
-                active: true,
-            })
-            .collect();
-        let grounded = ground(&text, &known);
-        if grounded.removed_products > 0 || grounded.removed_claims > 0 {
-            self.counts
-                .removed_products
-                .fetch_add(grounded.removed_products as u64, Ordering::Relaxed);
-            self.counts
-                .removed_claims
-                .fetch_add(grounded.removed_claims as u64, Ordering::Relaxed);
-            tracing::warn!(
-                removed_products = grounded.removed_products,
-                removed_claims = grounded.removed_claims,
-                "an answer named products the shop does not sell or stated prices or stock; they were taken out"
-            );
-        }
-        let proposals = proposals
-            .into_iter()
-            .filter(|Proposal::AddToCart { slug, .. }| snapshot.by_slug(slug).is_some())
-            .collect();
-        Reply {
-            turn: Turn {
-                from: Speaker::Assistant,
-                text: grounded.text,
-                cards: grounded.cards,
-                proposals,
-                at: Timestamp::now(),
-            },
-            returned,
-        }
-    }
-
     /// Writes the conversation if it is still at version `read`; `false` if another write
     /// came first.
     async fn write(
         &self,
         owner: &CartOwner,
-        conversation: &Conversation,
+        conversation: &mut Conversation,
         read: u64,
         now: Timestamp,
     ) -> Result<bool, AssistantError> {
-        let doc = serde_json::to_string(conversation)
+        conversation.version = read + 1;
+        let doc = serde_json::to_string(&*conversation)
             .map_err(|e| StoreError::malformed(TABLE, format!("cannot encode: {e}")))?;
         let sent = self
             .store
@@ -380,21 +336,4 @@ impl AssistantService {
             .map_err(|e| StoreError::call("DeleteItem", e))?;
         Ok(())
     }
-}
-
-/// The conversation as a model reads it: its last turns, then the new message.
-fn history(conversation: &Conversation, message: &str) -> Vec<Message> {
-    let from = conversation.turns.len().saturating_sub(HISTORY_TURNS);
-    let mut messages: Vec<Message> = conversation.turns[from..]
-        .iter()
-        .map(|t| match t.from {
-            Speaker::Shopper => Message::User(t.text.clone()),
-            Speaker::Assistant => Message::Assistant {
-                text: t.text.clone(),
-                calls: Vec::new(),
-            },
-        })
-        .collect();
-    messages.push(Message::User(message.to_owned()));
-    messages
 }
