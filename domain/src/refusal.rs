@@ -98,6 +98,12 @@ impl Refusal {
 /// A service error that knows what its caller is told.
 pub trait Explain: std::error::Error {
     fn refusal(&self) -> Refusal;
+
+    /// For a refusal that passes with time (a rate limit): the seconds to wait, which an HTTP
+    /// answer sends as `Retry-After`.
+    fn retry_after_secs(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// The one way an error becomes what a caller sees: internal causes are logged here, with

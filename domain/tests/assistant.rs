@@ -13,18 +13,9 @@ use domain::cart::CartOwner;
 use domain::catalog::ProductStatus;
 use domain::services::Services;
 use domain::store::embedded::EmbeddedDynamo;
-use domain::store::{init_tables, Store, StoreEndpoint};
 
 async fn shop() -> (EmbeddedDynamo, Services) {
-    let db = EmbeddedDynamo::in_memory().await.unwrap();
-    let store = Store::connect(&StoreEndpoint::Url(db.endpoint().to_owned()), "as-").await;
-    init_tables(&store).await.unwrap();
-    let services = Services::start(store).await.unwrap();
-    domain::catalog::demo::seed(&services.catalog)
-        .await
-        .unwrap();
-    services.catalog.refresh().await.unwrap();
-    (db, services)
+    support::demo_shop("as-").await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

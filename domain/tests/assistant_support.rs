@@ -11,21 +11,12 @@ use domain::assistant::{Asker, AssistantError};
 use domain::orders::{Actor, OrderStatus};
 use domain::services::Services;
 use domain::store::embedded::EmbeddedDynamo;
-use domain::store::{init_tables, Store, StoreEndpoint};
 use domain::support::queue::QueueFilter;
 use domain::support::sentiment::SentimentLabel;
 use domain::support::{Author, Channel};
 
 async fn shop() -> (EmbeddedDynamo, Services) {
-    let db = EmbeddedDynamo::in_memory().await.unwrap();
-    let store = Store::connect(&StoreEndpoint::Url(db.endpoint().to_owned()), "ac-").await;
-    init_tables(&store).await.unwrap();
-    let services = Services::start(store).await.unwrap();
-    domain::catalog::demo::seed(&services.catalog)
-        .await
-        .unwrap();
-    services.catalog.refresh().await.unwrap();
-    (db, services)
+    support::demo_shop("ac-").await
 }
 
 fn message(text: &str) -> ShopperMessage {
@@ -92,7 +83,7 @@ async fn an_order_is_cancelled_only_when_the_customer_presses_the_card_and_its_h
     };
     assert_eq!(
         c.turns[1].proposals,
-        [proposal.clone()],
+        std::slice::from_ref(&proposal),
         "{}",
         c.turns[1].text
     );

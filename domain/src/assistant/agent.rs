@@ -243,21 +243,7 @@ mod tests {
         }
     }
 
-    struct Shop(Vec<(Product, crate::catalog::search::SearchDoc)>);
-
-    impl CatalogView for Shop {
-        fn entries(
-            &self,
-        ) -> Box<dyn Iterator<Item = (&Product, &crate::catalog::search::SearchDoc)> + '_> {
-            Box::new(self.0.iter().map(|(p, d)| (p, d)))
-        }
-        fn by_slug(&self, slug: &str) -> Option<&Product> {
-            self.0
-                .iter()
-                .map(|(p, _)| p)
-                .find(|p| p.slug.as_str() == slug)
-        }
-    }
+    use crate::assistant::DemoShop as Shop;
 
     fn asked() -> Vec<Message> {
         vec![Message::User("a waterproof jacket".into())]
@@ -265,7 +251,7 @@ mod tests {
 
     #[tokio::test]
     async fn tool_results_go_back_to_the_model_and_what_they_returned_is_remembered() {
-        let shop = Shop(crate::assistant::demo_catalog());
+        let shop = Shop::new();
         let model = Scripted::new(vec![
             call("search_products", r#"{"text":"waterproof jacket"}"#),
             call("add_to_cart", r#"{"slug":"harbor-waxed-canvas-jacket"}"#),
@@ -295,7 +281,7 @@ mod tests {
 
     #[tokio::test]
     async fn bad_arguments_are_a_tool_error_the_model_can_correct() {
-        let shop = Shop(crate::assistant::demo_catalog());
+        let shop = Shop::new();
         let model = Scripted::new(vec![
             call("search_products", "{\"text\": \"jack"),
             call("set_price", r#"{"slug":"x","cents":1}"#),
@@ -311,7 +297,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_last_round_must_answer_and_a_call_made_anyway_is_not_run() {
-        let shop = Shop(crate::assistant::demo_catalog());
+        let shop = Shop::new();
         let limits = Limits {
             tool_rounds: 1,
             ..Limits::default()

@@ -49,3 +49,31 @@ pub(crate) fn demo_catalog() -> Vec<(crate::catalog::Product, crate::catalog::se
         })
         .collect()
 }
+
+/// The demo catalog as a catalog view, for the tests of what reads one.
+#[cfg(all(test, feature = "ssr"))]
+pub(crate) struct DemoShop(pub Vec<(crate::catalog::Product, crate::catalog::search::SearchDoc)>);
+
+#[cfg(all(test, feature = "ssr"))]
+impl DemoShop {
+    pub(crate) fn new() -> Self {
+        Self(demo_catalog())
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+impl offline::CatalogView for DemoShop {
+    fn entries(
+        &self,
+    ) -> Box<dyn Iterator<Item = (&crate::catalog::Product, &crate::catalog::search::SearchDoc)> + '_>
+    {
+        Box::new(self.0.iter().map(|(p, d)| (p, d)))
+    }
+
+    fn by_slug(&self, slug: &str) -> Option<&crate::catalog::Product> {
+        self.0
+            .iter()
+            .map(|(p, _)| p)
+            .find(|p| p.slug.as_str() == slug)
+    }
+}

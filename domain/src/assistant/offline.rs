@@ -230,22 +230,10 @@ mod tests {
     use super::*;
     use crate::assistant::grounding::{ground, Known};
 
-    struct Demo(Vec<(Product, SearchDoc)>);
-
-    impl CatalogView for Demo {
-        fn entries(&self) -> Box<dyn Iterator<Item = (&Product, &SearchDoc)> + '_> {
-            Box::new(self.0.iter().map(|(p, d)| (p, d)))
-        }
-        fn by_slug(&self, slug: &str) -> Option<&Product> {
-            self.0
-                .iter()
-                .map(|(p, _)| p)
-                .find(|p| p.slug.as_str() == slug)
-        }
-    }
+    use crate::assistant::DemoShop as Demo;
 
     fn shop() -> Demo {
-        Demo(crate::assistant::demo_catalog())
+        Demo::new()
     }
 
     /// The answer, after the grounding check every answer passes.

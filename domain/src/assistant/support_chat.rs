@@ -8,8 +8,6 @@
 //! ([`super::AssistantService::confirm_cancel`]). `open_ticket` hands the conversation over to
 //! the desk ([`SupportService::open_from_chat`]).
 
-use std::future::Future;
-
 use serde_json::{json, Value};
 
 use super::agent::{ShoppingTools, ToolResult, Toolbox};
@@ -220,13 +218,11 @@ impl Toolbox for CustomerTools<'_> {
         &self.specs
     }
 
-    fn run(&mut self, call: &ToolUse) -> impl Future<Output = ToolResult> + Send {
-        async move {
-            match tools::parse_support_call(&call.name, &call.arguments) {
-                Some(Ok(parsed)) => self.run_support(&parsed).await,
-                Some(Err(tools::ToolError(message))) => ToolResult::error(message),
-                None => self.shopping.run(call).await,
-            }
+    async fn run(&mut self, call: &ToolUse) -> ToolResult {
+        match tools::parse_support_call(&call.name, &call.arguments) {
+            Some(Ok(parsed)) => self.run_support(&parsed).await,
+            Some(Err(tools::ToolError(message))) => ToolResult::error(message),
+            None => self.shopping.run(call).await,
         }
     }
 }

@@ -49,6 +49,13 @@ impl From<Vec<FieldError>> for SupportError {
 }
 
 impl crate::refusal::Explain for SupportError {
+    fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            SupportError::TooMany { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        }
+    }
+
     fn refusal(&self) -> crate::refusal::Refusal {
         use crate::refusal::Refusal;
         match self {

@@ -95,3 +95,25 @@ pub async fn order_of(
         .await
         .unwrap()
 }
+
+/// A fresh dynoxide store with every table and the demo catalog, and the services over it,
+/// the catalog snapshot loaded (`prefix` names the tables).
+pub async fn demo_shop(
+    prefix: &str,
+) -> (
+    domain::store::embedded::EmbeddedDynamo,
+    domain::services::Services,
+) {
+    use domain::store::{init_tables, Store, StoreEndpoint};
+    let db = domain::store::embedded::EmbeddedDynamo::in_memory()
+        .await
+        .unwrap();
+    let store = Store::connect(&StoreEndpoint::Url(db.endpoint().to_owned()), prefix).await;
+    init_tables(&store).await.unwrap();
+    let services = domain::services::Services::start(store).await.unwrap();
+    domain::catalog::demo::seed(&services.catalog)
+        .await
+        .unwrap();
+    services.catalog.refresh().await.unwrap();
+    (db, services)
+}

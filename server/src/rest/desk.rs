@@ -7,8 +7,7 @@ use super::body::JsonBody;
 use super::orders::PageQuery;
 use super::problems::ApiError;
 use super::support::{
-    support_error, ticket_id, ApiMessage, ApiPriority, ApiSentimentLabel, ApiTicket,
-    ApiTicketStatus,
+    ticket_id, ApiMessage, ApiPriority, ApiSentimentLabel, ApiTicket, ApiTicketStatus,
 };
 use crate::router::AppState;
 use axum::extract::{Path, Query, State};
@@ -158,8 +157,7 @@ pub async fn queue(
     let support = &state.services.support;
     let (tickets, next) = support
         .queue(&staff, &filter, after.as_ref(), limit)
-        .await
-        .map_err(support_error)?;
+        .await?;
     let now = Timestamp::now();
     Ok(Json(QueuePage {
         items: tickets
@@ -197,10 +195,7 @@ pub async fn get_ticket(
 ) -> Result<Json<DeskConversation>, ApiError> {
     let id = ticket_id(&id)?;
     let support = &state.services.support;
-    let c = support
-        .conversation_for_desk(&staff, &id)
-        .await
-        .map_err(support_error)?;
+    let c = support.conversation_for_desk(&staff, &id).await?;
     Ok(Json(DeskConversation {
         ticket: ApiDeskTicket::of(&c.ticket, support.policy(), Timestamp::now()),
         messages: c.messages.iter().map(ApiMessage::for_desk).collect(),
@@ -230,12 +225,7 @@ pub async fn take(
     Path(id): Path<String>,
 ) -> Result<Json<ApiDeskTicket>, ApiError> {
     let id = ticket_id(&id)?;
-    let ticket = state
-        .services
-        .support
-        .take(&staff, &id)
-        .await
-        .map_err(support_error)?;
+    let ticket = state.services.support.take(&staff, &id).await?;
     Ok(desk_ticket(&state, &ticket))
 }
 
@@ -292,8 +282,7 @@ pub async fn reply(
         .services
         .support
         .agent_reply(&staff, &id, reply)
-        .await
-        .map_err(support_error)?;
+        .await?;
     Ok((StatusCode::CREATED, desk_ticket(&state, &ticket)))
 }
 
@@ -334,7 +323,6 @@ pub async fn set_status(
         .services
         .support
         .set_status(&staff, &id, request.status.into())
-        .await
-        .map_err(support_error)?;
+        .await?;
     Ok(desk_ticket(&state, &ticket))
 }

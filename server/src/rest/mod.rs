@@ -9,6 +9,7 @@
 mod admin_catalog;
 mod admin_orders;
 mod admin_users;
+mod assistant;
 mod auth;
 mod body;
 mod cart;
@@ -54,6 +55,7 @@ pub const PREFIX: &str = "/api/v1";
         (name = "cart", description = "The token's account's own cart"),
         (name = "orders", description = "Checkout and the token's account's own orders"),
         (name = "support", description = "The token's account's own support tickets: open one, read its conversation, reply"),
+        (name = "assistant", description = "The token's account's conversation with the shopping assistant, the same one as on the storefront: send a message, read the answers with their product cards (from the catalog, never the model's words), confirm a cancel it proposed, hand over to a person"),
         (name = "desk", description = "The support desk's work, for a token made with the `admin` scope by a support agent or an admin: the queue, tickets, take, reply or note, status; every action is audited"),
         (name = "admin", description = "The console's work, for a token made with the `admin` scope by an admin account; every change is audited"),
     ),
@@ -90,7 +92,11 @@ fn parts() -> (Router<AppState>, Document) {
         .routes(routes!(desk::get_ticket))
         .routes(routes!(desk::take))
         .routes(routes!(desk::reply))
-        .routes(routes!(desk::set_status));
+        .routes(routes!(desk::set_status))
+        .routes(routes!(assistant::read, assistant::start))
+        .routes(routes!(assistant::send))
+        .routes(routes!(assistant::confirm_cancel))
+        .routes(routes!(assistant::hand_over));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest(PREFIX, v1)
         .split_for_parts()

@@ -59,7 +59,11 @@ impl ApiError {
 
     /// Any service error, through the one mapping (which logs internal causes once).
     pub fn from_service(error: &dyn Explain) -> Self {
-        Self::new(explain(error))
+        let problem = Self::new(explain(error));
+        match error.retry_after_secs() {
+            Some(secs) => problem.retry_after(secs),
+            None => problem,
+        }
     }
 }
 

@@ -260,23 +260,11 @@ pub struct TicketPage {
 
 /// A ticket id from a path; a malformed one is a missing ticket.
 pub fn ticket_id(text: &str) -> Result<TicketId, ApiError> {
-    TicketId::parse(text).map_err(|_| support_error(SupportError::NotFound))
+    TicketId::parse(text).map_err(|_| ApiError::from(SupportError::NotFound))
 }
 
 /// The one mapping of the support service's errors to problems: a customer opening tickets
 /// too fast is told, in `Retry-After`, when to try again.
-pub fn support_error(error: SupportError) -> ApiError {
-    let wait = match &error {
-        SupportError::TooMany { retry_after_secs } => Some(*retry_after_secs),
-        _ => None,
-    };
-    let problem = ApiError::from(error);
-    match wait {
-        Some(secs) => problem.retry_after(secs),
-        None => problem,
-    }
-}
-
 /// The URL of a ticket in this API, for `Location`.
 fn location(ticket: &Ticket) -> String {
     format!("{}/support/tickets/{}", super::PREFIX, ticket.id.as_str())
@@ -329,8 +317,7 @@ pub async fn list_tickets(
         .services
         .support
         .customer_tickets(&customer, after.as_ref(), limit)
-        .await
-        .map_err(support_error)?;
+        .await?;
     Ok(Json(TicketPage {
         items: tickets.iter().map(ApiTicket::from).collect(),
         next_cursor: next.map(|c| c.encode()),
@@ -382,7 +369,7 @@ pub async fn open_ticket(
             SupportError::Invalid(fields) => {
                 ApiError::invalid(fields.into_iter().map(api_field).collect())
             }
-            other => support_error(other),
+            other => ApiError::from(other),
         })?;
     Ok((
         StatusCode::CREATED,
@@ -422,8 +409,7 @@ pub async fn get_ticket(
         .services
         .support
         .conversation_for_customer(&customer, &id)
-        .await
-        .map_err(support_error)?;
+        .await?;
     Ok(Json(ApiConversation {
         ticket: ApiTicket::from(&c.ticket),
         messages: c.messages.iter().map(ApiMessage::for_customer).collect(),
@@ -461,8 +447,7 @@ pub async fn reply(
         .services
         .support
         .customer_reply(&customer, &id, body)
-        .await
-        .map_err(support_error)?;
+        .await?;
     let ticket = match &replied {
         Replied::Added(t) | Replied::FollowUp(t) => t,
     };

@@ -244,6 +244,11 @@ async fn the_openapi_document_is_3_1_and_documents_every_route_and_refusal() {
         ("/api/v1/desk/tickets/{id}/take", "post"),
         ("/api/v1/desk/tickets/{id}/messages", "post"),
         ("/api/v1/desk/tickets/{id}/status", "post"),
+        ("/api/v1/assistant/conversation", "get"),
+        ("/api/v1/assistant/conversation", "post"),
+        ("/api/v1/assistant/conversation/messages", "post"),
+        ("/api/v1/assistant/conversation/cancellations", "post"),
+        ("/api/v1/assistant/conversation/handoff", "post"),
     ];
     let documented: usize = paths
         .values()

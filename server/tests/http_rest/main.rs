@@ -1,12 +1,13 @@
 //! The REST API over the real router and a fresh dynoxide store, one module per domain:
 //! the public catalog, tokens, problem documents and the OpenAPI document ([`catalog`]); the
 //! cart, checkout and orders ([`shopping`]); the console's work ([`admin`]); support tickets
-//! and the desk ([`tickets`]).
+//! and the desk ([`tickets`]); the assistant ([`assistant`]).
 
 #[path = "../support/mod.rs"]
 mod support;
 
 mod admin;
+mod assistant;
 mod catalog;
 mod shopping;
 mod tickets;

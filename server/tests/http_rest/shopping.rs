@@ -14,7 +14,7 @@ fn checkout_body() -> Value {
 }
 
 /// Two products with plenty of stock.
-fn stocked(app: &TestApp) -> (Product, Product) {
+pub fn stocked(app: &TestApp) -> (Product, Product) {
     let snapshot = app.services.catalog.snapshot();
     let mut plenty = snapshot.products().filter(|p| p.stock >= 20).cloned();
     let first = plenty.next().expect("a product with stock");
@@ -51,7 +51,7 @@ async fn stock_of(app: &TestApp, product: &Product) -> u32 {
 }
 
 /// A customer who has placed one order of `quantity` of `product`; its id.
-async fn place_order(app: &TestApp, token: &str, product: &Product, quantity: i64) -> String {
+pub async fn place_order(app: &TestApp, token: &str, product: &Product, quantity: i64) -> String {
     let page = app.request(add(token, product, quantity)).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let key = uuid::Uuid::new_v4().to_string();

@@ -55,6 +55,14 @@ pub enum AssistantError {
 }
 
 impl Explain for AssistantError {
+    fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            AssistantError::TooMany { retry_after_secs } => Some(*retry_after_secs),
+            AssistantError::Support(e) => e.retry_after_secs(),
+            _ => None,
+        }
+    }
+
     fn refusal(&self) -> Refusal {
         match self {
             AssistantError::TooMany { retry_after_secs } => Refusal::new(
