@@ -146,10 +146,7 @@ impl<'a> CustomerTools<'a> {
                     "ticket": number.to_string(),
                     "note": "The support team answers on the customer's Support page and by email.",
                 })),
-                Err(e) => {
-                    tracing::warn!(error = %crate::refusal::chain(&e), "the hand-off to the desk failed");
-                    ToolResult::error(crate::refusal::Explain::refusal(&e).message)
-                }
+                Err(e) => ToolResult::error(crate::refusal::Explain::refusal(&e).message),
             },
         }
     }
@@ -171,9 +168,16 @@ impl<'a> CustomerTools<'a> {
             }
         }
         let handoff = self.handoff(summary)?;
-        let ticket = self.support.open_from_chat(self.customer, handoff).await?;
-        self.ticket = Some(ticket.number);
-        Ok(ticket.number)
+        match self.support.open_from_chat(self.customer, handoff).await {
+            Ok(ticket) => {
+                self.ticket = Some(ticket.number);
+                Ok(ticket.number)
+            }
+            Err(e) => {
+                tracing::warn!(error = %crate::refusal::chain(&e), "the hand-off to the desk failed");
+                Err(e)
+            }
+        }
     }
 
     fn handoff(&self, summary: Option<&str>) -> Result<HandOff, crate::FieldError> {
@@ -337,7 +341,6 @@ pub async fn offline_answer(tools: &mut CustomerTools<'_>, intent: &Intent) -> S
                 "I have passed our conversation to the support team as ticket {number}. A person will answer you on your Support page and by email."
             ),
             Err(e) => {
-                tracing::warn!(error = %crate::refusal::chain(&e), "the hand-off to the desk failed");
                 format!(
                     "I could not reach the support team just now: {} You can also write to them from Contact us at the bottom of the page.",
                     crate::refusal::Explain::refusal(&e).message

@@ -59,12 +59,8 @@ impl AssistantService {
                 let text = match drafted {
                     Drafted::Answered(text) => text,
                     other => {
-                        tools.returned.clear();
                         tools.proposals.clear();
-                        let (text, products) = match offline::answer(&*snapshot, message) {
-                            Some(a) => (a.text, slugs(&a.products)),
-                            None => (SIGN_IN_FOR_ORDERS.to_owned(), Vec::new()),
-                        };
+                        let (text, products) = offline_shopping(&*snapshot, message);
                         tools.returned = products;
                         lead(other, text)
                     }
@@ -94,13 +90,11 @@ impl AssistantService {
                             | Intent::Person) => {
                                 support_chat::offline_answer(&mut tools, &intent).await
                             }
-                            _ => match offline::answer(&*snapshot, message) {
-                                Some(a) => {
-                                    tools.shopping.returned = slugs(&a.products);
-                                    a.text
-                                }
-                                None => SIGN_IN_FOR_ORDERS.to_owned(),
-                            },
+                            _ => {
+                                let (text, products) = offline_shopping(&*snapshot, message);
+                                tools.shopping.returned = products;
+                                text
+                            }
                         };
                         lead(other, text)
                     }
@@ -189,11 +183,19 @@ fn lead(drafted: Drafted, text: String) -> String {
     }
 }
 
-fn slugs(products: &[&crate::catalog::Product]) -> Vec<String> {
-    products
-        .iter()
-        .map(|p| p.slug.as_str().to_owned())
-        .collect()
+/// The offline assistant's shopping answer and the products it shows; for what only the
+/// support chat answers, a word on where to ask.
+fn offline_shopping(catalog: &dyn CatalogView, message: &str) -> (String, Vec<String>) {
+    match offline::answer(catalog, message) {
+        Some(a) => (
+            a.text,
+            a.products
+                .iter()
+                .map(|p| p.slug.as_str().to_owned())
+                .collect(),
+        ),
+        None => (SIGN_IN_FOR_ORDERS.to_owned(), Vec::new()),
+    }
 }
 
 /// The conversation as a model reads it: its last turns, then the new message.
