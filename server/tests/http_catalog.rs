@@ -14,7 +14,7 @@ async fn the_home_page_is_server_rendered_with_products_and_pagination() {
     let page = app.get("/").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.header("content-type").starts_with("text/html"));
-    assert!(page.body.contains("64 products"));
+    assert!(page.body.contains("65 products"));
     assert!(page.body.contains(r#"href="/products/"#));
     assert!(page.body.contains(r#"aria-label="Pagination""#));
     assert!(page.body.contains(r#"<main id="main""#));

@@ -92,6 +92,17 @@ pub(super) const DEMO_PRODUCTS: &[DemoProduct] = &[
         ),
     },
     DemoProduct {
+        name: "Tidepool Portable Speaker",
+        category: Category::Electronics,
+        price_cents: 5900,
+        stock: 37,
+        featured: false,
+        description: concat!(
+            "Waterproof (IP67) portable Bluetooth speaker with 360-degree sound, 16-hour battery ",
+            "and a strap that clips to a bag or a bike.",
+        ),
+    },
+    DemoProduct {
         name: "Cast Iron Skillet 12 inch",
         category: Category::HomeKitchen,
         price_cents: 4599,
