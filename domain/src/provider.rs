@@ -94,12 +94,13 @@ impl ProviderError {
 /// The wait a provider asks for: `retry-after-ms` (milliseconds, OpenAI's) before
 /// `retry-after` (whole seconds; an HTTP date is not honoured and the backoff applies).
 pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
-    let header = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::trim)
-    };
+    retry_after_of(|name| headers.get(name).and_then(|v| v.to_str().ok()))
+}
+
+/// [`retry_after`] over any client's headers (the AWS SDK's are not `reqwest`'s): `header`
+/// answers a header's value by its lower-case name.
+pub fn retry_after_of<'h>(header: impl Fn(&str) -> Option<&'h str>) -> Option<Duration> {
+    let header = |name: &str| header(name).map(str::trim);
     let millis = header("retry-after-ms")
         .and_then(|v| v.parse::<f64>().ok())
         .filter(|ms| ms.is_finite() && *ms >= 0.0 && *ms < 86_400_000.0)

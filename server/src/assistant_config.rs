@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::config::{invalid, secret, ConfigError};
+use domain::assistant::model::bedrock::{self, BedrockChat};
 use domain::assistant::model::openai::{self, OpenAiChat};
 use domain::assistant::model::{Limits, RetryPolicy};
 use domain::assistant::ModelSetup;
@@ -13,8 +14,9 @@ use domain::assistant::ModelSetup;
 #[derive(Debug, Clone, clap::Args)]
 pub struct RawAssistant {
     /// Who answers the assistant's messages: `offline` (no model, no account: reads the
-    /// message and searches the catalog itself) or `openai` (any server speaking OpenAI's
-    /// Chat Completions: OpenAI, Azure OpenAI, Ollama, vLLM, llama.cpp).
+    /// message and searches the catalog itself), `openai` (any server speaking OpenAI's
+    /// Chat Completions: OpenAI, Azure OpenAI, Ollama, vLLM, llama.cpp) or `bedrock` (Amazon
+    /// Bedrock's Converse API; region and credentials from the AWS chain).
     #[arg(
         long,
         env = "CLOUDMART_AI_PROVIDER",
@@ -49,6 +51,12 @@ pub struct RawAssistant {
         global = true
     )]
     pub openai_model: String,
+    /// The Bedrock model id, inference profile or ARN to ask (for example
+    /// `us.amazon.nova-lite-v1:0` or `anthropic.claude-3-5-haiku-20241022-v1:0`); required
+    /// with `bedrock`. The region is `AWS_REGION`'s; `AWS_ENDPOINT_URL_BEDROCK_RUNTIME`
+    /// points it elsewhere.
+    #[arg(long, env = "CLOUDMART_BEDROCK_MODEL_ID", global = true)]
+    pub bedrock_model_id: Option<String>,
     /// Seconds an answer may take in all (every tool round and retry); then the offline
     /// assistant answers.
     #[arg(
@@ -158,7 +166,21 @@ pub fn parse(raw: &RawAssistant) -> Result<Option<ModelSetup>, ConfigError> {
                 limits,
             }))
         }
-        other => Err(invalid(PROVIDER, other, "offline or openai")),
+        "bedrock" => {
+            let model_id = raw.bedrock_model_id.as_deref().unwrap_or_default();
+            let client = BedrockChat::new(model_id, limits).map_err(|_| {
+                invalid(
+                    bedrock::MODEL_ID_ENV,
+                    model_id,
+                    "a Bedrock model id, inference profile or ARN",
+                )
+            })?;
+            Ok(Some(ModelSetup {
+                model: Arc::new(client),
+                limits,
+            }))
+        }
+        other => Err(invalid(PROVIDER, other, "offline, openai or bedrock")),
     }
 }
 
@@ -192,6 +214,16 @@ mod tests {
     }
 
     #[test]
+    fn bedrock_takes_its_model_from_the_settings() {
+        let bedrock = RawAssistant {
+            ai_provider: "bedrock".into(),
+            bedrock_model_id: Some("us.amazon.nova-lite-v1:0".into()),
+            ..raw()
+        };
+        assert_eq!(parse(&bedrock).unwrap().unwrap().model.name(), "bedrock");
+    }
+
+    #[test]
     fn bad_settings_name_their_variable_and_never_show_the_key() {
         let cases = [
             (
@@ -218,6 +250,13 @@ mod tests {
                     ..raw()
                 },
                 KEY,
+            ),
+            (
+                RawAssistant {
+                    ai_provider: "bedrock".into(),
+                    ..raw()
+                },
+                bedrock::MODEL_ID_ENV,
             ),
             (
                 RawAssistant {

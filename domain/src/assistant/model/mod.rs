@@ -11,6 +11,7 @@ use std::time::Duration;
 use super::tools::ToolSpec;
 pub use crate::provider::{ProviderError, RetryPolicy};
 
+pub mod bedrock;
 pub mod openai;
 
 /// A tool call as a model made it: its arguments are JSON text, parsed by the shop.
