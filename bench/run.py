@@ -10,6 +10,8 @@ Then, when given --checkout-bench (the checkout_bench example):
   the same items (the store's own ceiling), and sign-in latency;
 - checkout through the REST API: 32 clients, each with its own account and token, adding a
   line and placing an order (with an Idempotency-Key) over HTTP, orders/s and p99;
+- the offline assistant: answer p50/p95 with 16 conversations at once, and the grounding
+  check's share of an answer;
 - a 100,000-product catalog: start-up load time, memory, search latency, a refresh's cost.
 
 For `/` and a product page (anonymous, with a guest cart cookie, and signed in), the REST API's
@@ -63,6 +65,9 @@ TARGET_QUEUE_RPS = 1_000.0  # the support queue page, an agent signed in, 500 op
 # The queue is measured with 16 connections: a desk's agents each reload a page or two at a
 # time; 64 would measure only queueing (at 64, mean latency is 64 / req/s by Little's law).
 QUEUE_CONNECTIONS = 16
+# The offline assistant, 16 conversations at once, through the assistant service and the store.
+TARGET_ASSISTANT_P95_MS = 50.0
+TARGET_GROUNDING_SHARE = 0.05  # of the p50 answer
 
 
 REPORT = []
@@ -380,6 +385,7 @@ def main():
         checkout(args, failed)
         api_checkout(args, failed)
         support_desk(args, failed)
+        assistant(args, failed)
         large_catalog(args, failed)
 
     say("\nMISSED: " + "; ".join(failed) if failed else "\nall targets met")
@@ -620,6 +626,27 @@ def support_desk(args, failed):
         failed.append(f"the support queue {rps:.0f} req/s (target {TARGET_QUEUE_RPS:.0f})")
     if p99 > TARGET_P99_MS:
         failed.append(f"the support queue p99 {p99:.1f} ms (target {TARGET_P99_MS} ms)")
+
+
+def assistant(args, failed):
+    """The offline assistant's answer latency with 16 conversations at once, and the share of
+    an answer the grounding check takes."""
+    out = subprocess.run([args.checkout_bench, "assistant", str(args.seconds)], check=True,
+                         capture_output=True, text=True).stdout.strip()
+    p50, p95 = (float(x) for x in re.search(r"p50 ([\d.]+) ms, p95 ([\d.]+) ms", out).groups())
+    share = float(re.search(r"\(([\d.]+) % of the p50", out).group(1)) / 100
+    say("\nshopping assistant (offline):\n")
+    for line in out.splitlines():
+        say("    " + line)
+    say("\n| target | value | goal |")
+    say("| --- | ---: | ---: |")
+    say(f"| answer p50, 16 conversations at once | {p50:.2f} ms | - |")
+    say(f"| answer p95 | {p95:.2f} ms | {TARGET_ASSISTANT_P95_MS:.0f} ms |")
+    say(f"| the grounding check, of the p50 answer | {share:.2%} | {TARGET_GROUNDING_SHARE:.0%} |")
+    if p95 > TARGET_ASSISTANT_P95_MS:
+        failed.append(f"the assistant's p95 {p95:.1f} ms (target {TARGET_ASSISTANT_P95_MS:.0f} ms)")
+    if share > TARGET_GROUNDING_SHARE:
+        failed.append(f"grounding {share:.1%} of an answer (target {TARGET_GROUNDING_SHARE:.0%})")
 
 
 def write_report():

@@ -21,6 +21,10 @@
 //! - `checkout_bench tickets URL N`: opens N tickets (5 per customer, the hourly limit) in the
 //!   store at URL through the support service, and a support agent to sign in as
 //!   (`bench-agent@cloudmart.test`, [`AGENT_PASSWORD`]), for the queue page's figure.
+//! - `checkout_bench assistant [SECONDS]`: the offline assistant's answer latency (p50/p95)
+//!   with 16 conversations at once over the demo catalog in the embedded store, through the
+//!   assistant service (the conversation read and its conditional write included), and what
+//!   the grounding check costs of an answer.
 
 use domain::cart::CartOwner;
 use domain::catalog::{Category, NewProduct, Product, ProductId, ProductName, ProductStatus, Slug};
@@ -52,7 +56,7 @@ fn ms(d: Duration) -> f64 {
 fn usage() -> ! {
     eprintln!(
         "usage: checkout_bench checkout [SECONDS] | shoppers URL SECONDS | catalog-write URL N \
-         | sellout URL | store DIR | sentiment [SECONDS] | tickets URL N"
+         | sellout URL | store DIR | sentiment [SECONDS] | tickets URL N | assistant [SECONDS]"
     );
     std::process::exit(2)
 }
@@ -85,6 +89,7 @@ async fn main() {
             };
             tickets(url, count as usize).await
         }
+        Some("assistant") => assistant(number(1, 10).unwrap_or_else(|| usage())).await,
         _ => usage(),
     }
 }
@@ -691,4 +696,113 @@ async fn tickets(url: &str, count: usize) {
         "{count} open tickets of {customers} customers written in {:.1} s",
         t.elapsed().as_secs_f64()
     );
+}
+
+/// Conversations at once in the assistant's figure.
+const CONVERSATIONS: usize = 16;
+
+/// What shoppers ask, in the order a conversation asks it (a conversation is these, then a
+/// new visitor starts one: each visitor may send 10 messages a minute).
+const QUESTIONS: [&str; 6] = [
+    "a gift for a runner under $50",
+    "waterproof jacket",
+    "something for a 6 year old who likes science",
+    "compare the two speakers",
+    "cheapest headphones",
+    "a cosy blanket for the sofa",
+];
+
+async fn assistant(seconds: u64) {
+    use domain::assistant::conversation::ShopperMessage;
+    use domain::assistant::grounding::{ground, Known};
+    use domain::assistant::offline::CatalogView;
+    use domain::assistant::Asker;
+    let (db, store, dir) = fresh_store("assistant").await;
+    let services = Services::start(store).await.expect("services");
+    domain::catalog::demo::seed(&services.catalog)
+        .await
+        .expect("demo catalog");
+    services.catalog.refresh().await.expect("refresh");
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let workers: Vec<_> = (0..CONVERSATIONS)
+        .map(|_| {
+            let services = services.clone();
+            tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                let mut answers = Vec::new();
+                while Instant::now() < deadline {
+                    let visitor = CartOwner::new_guest();
+                    for question in QUESTIONS {
+                        let message = ShopperMessage::parse(question).unwrap();
+                        let t = Instant::now();
+                        let conversation = services
+                            .assistant
+                            .ask(Asker::Visitor(&visitor), message)
+                            .await
+                            .expect("an answer");
+                        latencies.push(t.elapsed());
+                        if answers.len() < QUESTIONS.len() {
+                            let turn = conversation.turns.last().expect("the answer").clone();
+                            answers.push((turn.text, turn.cards));
+                        }
+                    }
+                }
+                (latencies, answers)
+            })
+        })
+        .collect();
+    let mut latencies = Vec::new();
+    let mut answers = Vec::new();
+    for worker in workers {
+        let (l, a) = worker.await.unwrap();
+        latencies.extend(l);
+        if answers.is_empty() {
+            answers = a;
+        }
+    }
+    latencies.sort();
+    let p50 = percentile(&latencies, 0.50);
+    let p95 = percentile(&latencies, 0.95);
+    println!(
+        "assistant offline: {} answers in {seconds} s by {CONVERSATIONS} conversations at once ({:.0} answers/s); p50 {:.2} ms, p95 {:.2} ms",
+        latencies.len(),
+        latencies.len() as f64 / seconds as f64,
+        ms(p50),
+        ms(p95)
+    );
+
+    // The grounding check on those answers, with the products they show as known.
+    let snapshot = services.catalog.snapshot();
+    let cases: Vec<(String, Vec<Known>)> = answers
+        .into_iter()
+        .map(|(text, cards)| {
+            let known = cards
+                .iter()
+                .filter_map(|slug| snapshot.by_slug(slug))
+                .map(|p| Known {
+                    slug: p.slug.as_str().to_owned(),
+                    name: p.name.clone(),
+                    active: true,
+                })
+                .collect();
+            (text, known)
+        })
+        .collect();
+    let rounds = 2_000;
+    let t = Instant::now();
+    let mut kept = 0usize;
+    for _ in 0..rounds {
+        for (text, known) in &cases {
+            kept += ground(std::hint::black_box(text), known).cards.len();
+        }
+    }
+    let per_answer = t.elapsed() / (rounds * cases.len().max(1)) as u32;
+    println!(
+        "assistant grounding: {:.1} us an answer ({:.2} % of the p50 answer; {} answers, {kept} cards kept)",
+        per_answer.as_secs_f64() * 1e6,
+        100.0 * per_answer.as_secs_f64() / p50.as_secs_f64().max(1e-9),
+        cases.len()
+    );
+    db.stop().await;
+    let _ = std::fs::remove_dir_all(dir);
 }
