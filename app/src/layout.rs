@@ -6,6 +6,11 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
+    let path = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked();
+    let panel = crate::assistant::panel::shown_on(&path)
+        .then(|| view! { <crate::assistant::AssistantPanel /> });
     view! {
         <a
             href="#main"
@@ -18,6 +23,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             {children()}
         </main>
         <Footer />
+        {panel}
     }
 }
 

@@ -50,7 +50,9 @@ test('an admin creates a product, sees it in the shop, adjusts its stock and arc
   await expect(page.getByText('$34.50').first()).toBeVisible();
   const shopImage = page.locator('main img[src^="/media/products/"]').first();
   await expect(shopImage).toBeVisible();
-  expect(await shopImage.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+  await expect
+    .poll(() => shopImage.evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0)), { timeout: 5_000 })
+    .toBeGreaterThan(0);
   const shopPath = new URL(page.url()).pathname;
 
   // Stock down by two, with a reason kept in the history.

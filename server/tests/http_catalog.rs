@@ -511,15 +511,21 @@ async fn metrics_count_page_cache_hits_and_misses_in_the_prometheus_format() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn nothing_is_preloaded_ahead_of_the_first_paint_and_no_catalog_page_has_an_island() {
+async fn nothing_is_preloaded_ahead_of_the_first_paint_and_the_only_island_waits_to_be_pressed() {
     let app = TestApp::spawn().await;
     for path in ["/", "/products/aurora-wireless-headphones"] {
         let page = app.get(path).await.body;
         assert!(!page.contains("preload"), "{path} preloads something");
         assert!(page.contains(r#"<link rel="stylesheet" id="leptos" href="/pkg/cloudmart"#));
+        // The assistant's panel is the one island: its button is a link to /assistant until
+        // it is pressed, and only then is the WebAssembly fetched.
+        assert_eq!(page.matches("<leptos-island").count(), 1, "{path}");
+        let island = &page[page.find("<leptos-island").unwrap()..];
+        assert!(island.contains("AssistantPanel"), "{path}");
         assert!(
-            !page.contains("<leptos-island"),
-            "{path} needs no WebAssembly"
+            island.contains(r#"href="/assistant""#)
+                && island.contains(r#"data-hydrate-on="press""#),
+            "{path}"
         );
         let loader = page
             .find(r#"<script type="module">"#)

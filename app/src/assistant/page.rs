@@ -131,11 +131,7 @@ fn ProposalCard(proposal: ShownProposal, id: String, chat: &'static str) -> impl
         } => {
             let form = PostedForm::<AddToCartAction>::new();
             let value = form.value();
-            let what = if quantity > 1 {
-                format!("{quantity} \u{d7} {}", card.name)
-            } else {
-                card.name.clone()
-            };
+            let what = ShownProposal::quantity_and_name(quantity, &card.name);
             view! {
                 <div class=style data-testid="assistant-proposal">
                     <p class="text-sm">"Add to your cart? "<strong>{what}</strong>", "{card.price.format()}" each. "<span class="text-slate-600">{card.stock_state.label()}</span></p>
@@ -158,11 +154,7 @@ fn ProposalCard(proposal: ShownProposal, id: String, chat: &'static str) -> impl
             cancellable,
             status,
         } => {
-            let items = if items == 1 {
-                "1 item".to_owned()
-            } else {
-                format!("{items} items")
-            };
+            let items = ShownProposal::items_label(items);
             if !cancellable {
                 return view! {
                     <div class=style data-testid="assistant-proposal">

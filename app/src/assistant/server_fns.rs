@@ -13,6 +13,9 @@ use serde::{Deserialize, Serialize};
 pub const ASSISTANT_PATH: &str = "/assistant";
 /// Where the support chat lives (signed-in customers; the same conversation).
 pub const SUPPORT_CHAT_PATH: &str = "/account/support/chat";
+/// The `chat` the panel on every page sends: the shopping conversation, answered in place (no
+/// redirect to a page).
+pub const PANEL_CHAT: &str = "panel";
 
 /// One turn as the page shows it: the products' cards come from the catalog as it is now.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -40,6 +43,26 @@ pub enum ShownProposal {
         cancellable: bool,
         status: String,
     },
+}
+
+impl ShownProposal {
+    /// "2 × Tidepool Portable Speaker", or the name alone for one.
+    pub fn quantity_and_name(quantity: u16, name: &str) -> String {
+        if quantity > 1 {
+            format!("{quantity} \u{d7} {name}")
+        } else {
+            name.to_owned()
+        }
+    }
+
+    /// "1 item", "3 items".
+    pub fn items_label(items: u32) -> String {
+        if items == 1 {
+            "1 item".to_owned()
+        } else {
+            format!("{items} items")
+        }
+    }
 }
 
 /// The conversation, and whether the caller is a signed-in customer (who may ask for a
@@ -122,6 +145,9 @@ fn chat_path(chat: &str) -> &'static str {
 /// would not load the page again in place).
 #[cfg(feature = "ssr")]
 fn back_to(chat: &str, turns: usize) {
+    if chat == PANEL_CHAT {
+        return;
+    }
     leptos_axum::redirect(&format!("{}?turns={turns}#latest", chat_path(chat)));
 }
 
@@ -189,6 +215,8 @@ pub async fn start_over(chat: String) -> Result<(), FormError> {
     if let Some(owner) = owner {
         services.assistant.forget(&owner).await?;
     }
-    leptos_axum::redirect(chat_path(&chat));
+    if chat != PANEL_CHAT {
+        leptos_axum::redirect(chat_path(&chat));
+    }
     Ok(())
 }
