@@ -779,11 +779,7 @@ async fn assistant(seconds: u64) {
             let known = cards
                 .iter()
                 .filter_map(|slug| snapshot.by_slug(slug))
-                .map(|p| Known {
-                    slug: p.slug.as_str().to_owned(),
-                    name: p.name.clone(),
-                    active: true,
-                })
+                .map(Known::on_sale)
                 .collect();
             (text, known)
         })

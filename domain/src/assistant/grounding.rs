@@ -21,6 +21,17 @@ pub struct Known {
     pub active: bool,
 }
 
+impl Known {
+    /// A product of the live catalog as it is now (its snapshot holds only products on sale).
+    pub fn on_sale(product: &crate::catalog::Product) -> Self {
+        Self {
+            slug: product.slug.as_str().to_owned(),
+            name: product.name.clone(),
+            active: true,
+        }
+    }
+}
+
 /// An answer after the check.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Grounded {

@@ -239,15 +239,7 @@ mod tests {
     /// The answer, after the grounding check every answer passes.
     fn ask(shop: &Demo, message: &str) -> (String, Vec<String>) {
         let a = answer(shop, message).unwrap();
-        let known: Vec<Known> = a
-            .products
-            .iter()
-            .map(|p| Known {
-                slug: p.slug.as_str().to_owned(),
-                name: p.name.clone(),
-                active: true,
-            })
-            .collect();
+        let known: Vec<Known> = a.products.iter().map(|p| Known::on_sale(p)).collect();
         let g = ground(&a.text, &known);
         assert_eq!(g.removed_products, 0, "{}", a.text);
         (g.text, g.cards)

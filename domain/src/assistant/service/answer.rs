@@ -108,11 +108,7 @@ impl AssistantService {
             .iter()
             .chain(&returned)
             .filter_map(|slug| snapshot.by_slug(slug))
-            .map(|p| Known {
-                slug: p.slug.as_str().to_owned(),
-                name: p.name.clone(),
-                active: true,
-            })
+            .map(Known::on_sale)
             .collect();
         let grounded = ground(&text, &known);
         if grounded.removed_products > 0 || grounded.removed_claims > 0 {
